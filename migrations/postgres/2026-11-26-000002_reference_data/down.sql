@@ -1,0 +1,3 @@
+DELETE FROM parks;
+DROP TABLE industries;
+DROP TABLE cities;

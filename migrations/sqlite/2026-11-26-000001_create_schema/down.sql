@@ -1,0 +1,11 @@
+DROP TABLE notification_settings;
+DROP TABLE saved_searches;
+DROP TABLE change_feed;
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP TABLE matches;
+DROP TABLE posting_events;
+DROP TABLE postings;
+DROP TABLE users;
+DROP TABLE organizations;
+DROP TABLE parks;

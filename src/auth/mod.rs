@@ -1,0 +1,230 @@
+//! Who is asking, and what they may do. The extractors here are the only way a handler learns
+//! who the caller is, so a handler cannot forget to check.
+
+pub mod password;
+pub mod throttle;
+pub mod token;
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use diesel::prelude::*;
+
+use crate::db::schema::{organizations, users};
+use crate::domain::{OrgKind, OrgStatus, Role, UserStatus};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "pb_session";
+
+/// The signed-in caller, as loaded from the database on this request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub organization_id: Option<i64>,
+    pub org_kind: Option<OrgKind>,
+    pub org_status: Option<OrgStatus>,
+    /// A park admin's park.
+    pub park_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.role.is_admin()
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.role == Role::PlatformAdmin
+    }
+
+    /// Users of verified organisations and admins may see published needs.
+    pub fn may_see_needs(&self) -> bool {
+        self.is_admin() || self.org_status == Some(OrgStatus::Verified)
+    }
+
+    /// Whether this admin moderates things of `park_id` (platform admins moderate everything).
+    pub fn moderates_park(&self, park_id: Option<i64>) -> bool {
+        match self.role {
+            Role::PlatformAdmin => true,
+            Role::ParkAdmin => park_id.is_some() && park_id == self.park_id,
+            _ => false,
+        }
+    }
+
+    pub fn owns_org(&self, organization_id: i64) -> bool {
+        self.organization_id == Some(organization_id)
+    }
+
+    pub fn refuse(&self, why: &'static str) -> AppError {
+        tracing::warn!(user_id = self.user_id, role = %self.role, why, "authorisation refused");
+        AppError::Forbidden(why)
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    if let Some(v) = req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        let v = v.to_str().ok()?;
+        let (scheme, token) = v.trim().split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string());
+    }
+    req.cookie(SESSION_COOKIE).map(|c| c.value().to_string())
+}
+
+/// Loads the caller of a request that carries a token. `Ok(None)` means no token was sent.
+async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
+    let Some(token) = bearer_token(req) else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("application state missing"))?
+        .clone();
+    let Some((user_id, version)) = state.keys.verify(&token, state.clock.now()) else {
+        tracing::info!("refused an invalid or expired token");
+        return Err(AppError::Unauthorized);
+    };
+    let row = state
+        .db(move |conn| {
+            users::table
+                .left_join(organizations::table)
+                .filter(users::id.eq(user_id))
+                .select((
+                    users::role,
+                    users::organization_id,
+                    users::park_id,
+                    users::token_version,
+                    users::status,
+                    organizations::kind.nullable(),
+                    organizations::status.nullable(),
+                ))
+                .first::<(
+                    String,
+                    Option<i64>,
+                    Option<i64>,
+                    i32,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                )>(conn)
+                .optional()
+                .map_err(AppError::from)
+        })
+        .await?;
+    let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    if token_version != version || UserStatus::from_db(&status) != UserStatus::Active {
+        tracing::info!(user_id, "refused a revoked token or a suspended user");
+        return Err(AppError::Unauthorized);
+    }
+    let actor = Actor {
+        user_id,
+        role: Role::from_db(&role),
+        organization_id,
+        org_kind: org_kind.as_deref().map(OrgKind::from_db),
+        org_status: org_status.as_deref().map(OrgStatus::from_db),
+        park_id,
+    };
+    req.extensions_mut().insert(actor.clone());
+    Ok(Some(actor))
+}
+
+type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Any signed-in user: 401 without a valid token.
+pub struct AuthUser(pub Actor);
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            load_actor(&req)
+                .await?
+                .map(AuthUser)
+                .ok_or(AppError::Unauthorized)
+        })
+    }
+}
+
+/// The caller if a token was sent; a bad token is still a 401.
+pub struct MaybeUser(pub Option<Actor>);
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeUser(load_actor(&req).await?)) })
+    }
+}
+
+/// A rule on the caller's role, checked by `Require<P>`.
+pub trait Policy {
+    const WHAT: &'static str;
+    fn allows(role: Role) -> bool;
+}
+
+macro_rules! policy {
+    ($name:ident, $what:literal, $($role:path)|+) => {
+        pub struct $name;
+        impl Policy for $name {
+            const WHAT: &'static str = $what;
+            fn allows(role: Role) -> bool {
+                matches!(role, $($role)|+)
+            }
+        }
+    };
+}
+
+policy!(SmeOnly, "only SME users may do this", Role::Sme);
+policy!(
+    ProviderOnly,
+    "only platform-company users may do this",
+    Role::Provider
+);
+policy!(
+    AdminOnly,
+    "only administrators may do this",
+    Role::ParkAdmin | Role::PlatformAdmin
+);
+policy!(
+    PlatformAdminOnly,
+    "only platform administrators may do this",
+    Role::PlatformAdmin
+);
+
+/// A signed-in user whose role the policy allows: 401 without a token, 403 for another role.
+pub struct Require<P: Policy>(pub Actor, pub PhantomData<P>);
+
+impl<P: Policy> FromRequest for Require<P> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let actor = load_actor(&req).await?.ok_or(AppError::Unauthorized)?;
+            if !P::allows(actor.role) {
+                return Err(actor.refuse(P::WHAT));
+            }
+            Ok(Require(actor, PhantomData))
+        })
+    }
+}
+
+/// The client's address for throttling: the peer's, as no proxy is trusted by default.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

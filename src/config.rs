@@ -1,0 +1,184 @@
+//! Settings from flags and the environment (each flag has a `PARKBRIDGE_…` variable). Secrets
+//! are never printed: `Debug` leaves them out.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "parkbridge",
+    version,
+    about = "园企通 parkbridge: SMEs in Sichuan's parks meet the platform companies that finance, recruit and train for them"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply migrations and serve HTTP (the default).
+    Serve {
+        /// Fill an empty database with a small set of demo data first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator account (the first platform admin, or a park admin).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "platform_admin")]
+        role: String,
+        #[arg(long)]
+        park_id: Option<i64>,
+        #[arg(long, default_value = "管理员")]
+        display_name: String,
+    },
+    /// Fill the database with realistic Chinese demo data (deterministic for a seed).
+    SeedDemo {
+        /// Number of SMEs; providers are a tenth of that.
+        #[arg(long, default_value_t = 200)]
+        scale: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct Settings {
+    /// sqlite://relative/path, sqlite:///absolute/path or postgres://user@host/db
+    #[arg(
+        long,
+        env = "PARKBRIDGE_DATABASE_URL",
+        default_value = "sqlite://data/parkbridge.sqlite3",
+        global = true
+    )]
+    pub database_url: String,
+    /// Folder of the full-text search index (derived data).
+    #[arg(
+        long,
+        env = "PARKBRIDGE_INDEX_DIR",
+        default_value = "search-index",
+        global = true
+    )]
+    pub index_dir: PathBuf,
+    #[arg(
+        long,
+        env = "PARKBRIDGE_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// At least 32 bytes; default: generated once into <data-dir>/jwt-secret.
+    #[arg(
+        long,
+        env = "PARKBRIDGE_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Where generated files live (the JWT secret).
+    #[arg(
+        long,
+        env = "PARKBRIDGE_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// lettre SMTP URL, e.g. smtp://127.0.0.1:2525; unset: mail is written as .eml files.
+    #[arg(
+        long,
+        env = "PARKBRIDGE_SMTP_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_url: Option<String>,
+    #[arg(
+        long,
+        env = "PARKBRIDGE_MAIL_FROM",
+        default_value = "园企通 parkbridge <noreply@parkbridge.local>",
+        global = true
+    )]
+    pub mail_from: String,
+    #[arg(
+        long,
+        env = "PARKBRIDGE_MAIL_DIR",
+        default_value = "data/mail",
+        global = true
+    )]
+    pub mail_dir: PathBuf,
+    #[arg(
+        long,
+        env = "PARKBRIDGE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+    /// Log filter, e.g. info or parkbridge=debug.
+    #[arg(long, env = "PARKBRIDGE_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Hours a token stays valid.
+    #[arg(
+        long,
+        env = "PARKBRIDGE_TOKEN_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub token_hours: i64,
+    /// Days a published need may wait for a provider before it is escalated.
+    #[arg(
+        long,
+        env = "PARKBRIDGE_PICKUP_SLA_DAYS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub pickup_sla_days: i64,
+    /// Database connections in the pool.
+    #[arg(long, env = "PARKBRIDGE_DB_POOL", default_value_t = 8, global = true)]
+    pub db_pool: u32,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "PARKBRIDGE_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Defaults for a given database and data folder (tests, tools).
+    pub fn for_paths(database_url: &str, data_dir: &std::path::Path) -> Settings {
+        let cli = Cli::parse_from(["parkbridge"]);
+        let mut s = cli.settings;
+        s.database_url = database_url.to_string();
+        s.data_dir = data_dir.to_path_buf();
+        s.index_dir = data_dir.join("search-index");
+        s.mail_dir = data_dir.join("mail");
+        s
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &crate::db::redact(&self.database_url))
+            .field("index_dir", &self.index_dir)
+            .field("bind", &self.bind)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("data_dir", &self.data_dir)
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_ref().map(|u| crate::db::redact(u)),
+            )
+            .field("mail_from", &self.mail_from)
+            .field("mail_dir", &self.mail_dir)
+            .field("public_url", &self.public_url)
+            .field("token_hours", &self.token_hours)
+            .field("pickup_sla_days", &self.pickup_sla_days)
+            .finish()
+    }
+}

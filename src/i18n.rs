@@ -1,0 +1,112 @@
+//! The reader's language: Chinese unless the request asks for English.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::HttpRequest;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// `?lang=`, then the `lang` cookie, then the first language of `Accept-Language` we speak.
+    pub fn of_request(req: &HttpRequest) -> Lang {
+        if let Some(l) = req
+            .query_string()
+            .split('&')
+            .filter_map(|kv| kv.strip_prefix("lang="))
+            .find_map(Lang::parse)
+        {
+            return l;
+        }
+        if let Some(l) = req.cookie("lang").and_then(|c| Lang::parse(c.value())) {
+            return l;
+        }
+        Self::from_accept_language(
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        )
+    }
+
+    pub fn from_accept_language(value: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in value.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("");
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(l) = Lang::parse(tag) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+/// Renders error bodies again in English when the request asks for English.
+pub async fn error_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let lang = Lang::of_request(req.request());
+    let res = next.call(req).await?.map_into_boxed_body();
+    if lang == Lang::Zh {
+        return Ok(res);
+    }
+    let err = res.response().extensions().get::<AppError>().cloned();
+    match err {
+        Some(err) => Ok(res.map_body(|_, _| BoxBody::new(err.body(lang).to_string()))),
+        None => Ok(res),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_language_we_speak() {
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1,en;q=0.5,zh;q=0.4"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("de"), Lang::Zh);
+    }
+}

@@ -1,0 +1,16 @@
+//! parkbridge (园企通): a marketplace where SMEs in Sichuan's industrial parks meet the
+//! state-owned platform companies that finance, recruit and train for them.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+pub mod notify;
+pub mod seed;
+pub mod service;
+pub mod startup;
+pub mod state;
+pub mod web;

@@ -1,0 +1,466 @@
+//! Accounts: registration with an organisation, sign-in, tokens, admins, suspension.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::views::{OrganizationView, UserView};
+use super::{audit, parks};
+use crate::auth::Actor;
+use crate::db::models::{NewOrganization, NewUser, Organization, User};
+use crate::db::schema::{notification_settings, organizations, parks as parks_t, users};
+use crate::db::DbConn;
+use crate::domain::input::Obj;
+use crate::domain::{
+    parse_count, parse_phone, parse_text, Email, Industry, OrgKind, OrgSize, Password, Role, Uscc,
+};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+
+pub struct OrgInput {
+    pub kind: OrgKind,
+    pub name: String,
+    pub uscc: Uscc,
+    pub park_id: Option<i64>,
+    pub industry: Industry,
+    pub size: OrgSize,
+    pub employees: Option<i32>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<Email>,
+}
+
+pub struct Registration {
+    pub email: Email,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub org: OrgInput,
+}
+
+/// Parses `POST /auth/register`; the password comes back separately to be hashed off the
+/// executor before the transaction.
+pub fn parse_registration(body: &Value) -> AppResult<(Registration, Password)> {
+    let o = Obj::root(body)?;
+    let mut errs = FieldErrors::new();
+    let email = o.parse_str("email", &mut errs, Email::parse);
+    let password = o.parse_str("password", &mut errs, Password::parse);
+    let display_name = o.parse_str("display_name", &mut errs, |s| parse_text(s, 50));
+    let phone = o.parse_opt_str("phone", &mut errs, parse_phone);
+    let role = o.parse_str("role", &mut errs, |s| match s {
+        "sme" => Ok(OrgKind::Sme),
+        "provider" => Ok(OrgKind::Provider),
+        _ => Err(Problem::NotOneOf {
+            allowed: &["sme", "provider"],
+        }),
+    });
+    let org = o.obj("organization", &mut errs).and_then(|org| {
+        let name = org.parse_str("name", &mut errs, |s| parse_text(s, 100));
+        let uscc = org.parse_str("uscc", &mut errs, Uscc::parse);
+        let park_id = org.parse_opt_int("park_id", &mut errs, Ok);
+        let industry = org.parse_str("industry", &mut errs, Industry::parse);
+        let size = org.parse_str("size", &mut errs, OrgSize::parse);
+        let employees =
+            org.parse_opt_int("employees", &mut errs, |v| parse_count(v, 0, 10_000_000));
+        let contact_name = org.parse_opt_str("contact_name", &mut errs, |s| parse_text(s, 50));
+        let contact_phone = org.parse_opt_str("contact_phone", &mut errs, parse_phone);
+        let contact_email = org.parse_opt_str("contact_email", &mut errs, Email::parse);
+        let park_id = park_id?;
+        match (role, park_id) {
+            (Some(OrgKind::Sme), None) => errs.add(org.path("park_id"), Problem::Required),
+            (Some(OrgKind::Provider), Some(_)) => {} // a provider may name its home park
+            _ => {}
+        }
+        Some(OrgInput {
+            kind: role?,
+            name: name?,
+            uscc: uscc?,
+            park_id,
+            industry: industry?,
+            size: size?,
+            employees: employees?,
+            contact_name: contact_name?,
+            contact_phone: contact_phone?,
+            contact_email: contact_email?,
+        })
+    });
+    match (email, password, display_name, phone, org) {
+        (Some(email), Some(password), Some(display_name), Some(phone), Some(org))
+            if errs.is_empty() =>
+        {
+            Ok((
+                Registration {
+                    email,
+                    display_name,
+                    phone,
+                    org,
+                },
+                password,
+            ))
+        }
+        _ => Err(AppError::Validation(errs)),
+    }
+}
+
+pub fn email_taken(conn: &mut DbConn, email: &Email) -> AppResult<bool> {
+    let n: i64 = users::table
+        .filter(users::email.eq(email.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Creates the organisation (pending) and its first user.
+pub fn register(
+    conn: &mut DbConn,
+    r: Registration,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<(User, Organization)> {
+    if email_taken(conn, &r.email)? {
+        return Err(AppError::conflict(
+            "该邮箱已注册，请直接登录",
+            "this email is already registered: sign in instead",
+        ));
+    }
+    if let Some(park_id) = r.org.park_id {
+        if parks::find(conn, park_id)?.is_none() {
+            return Err(AppError::field(
+                "organization.park_id",
+                Problem::UnknownPark,
+            ));
+        }
+    }
+    let uscc_taken: i64 = organizations::table
+        .filter(organizations::uscc.eq(r.org.uscc.as_str()))
+        .count()
+        .get_result(conn)?;
+    if uscc_taken > 0 {
+        return Err(AppError::conflict(
+            "该统一社会信用代码的企业已注册，请联系本企业已有账号的同事",
+            "an organisation with this unified social credit code is already registered: ask its users",
+        ));
+    }
+    let org: Organization = diesel::insert_into(organizations::table)
+        .values(NewOrganization {
+            kind: r.org.kind.as_str(),
+            name: &r.org.name,
+            uscc: r.org.uscc.as_str(),
+            park_id: r.org.park_id,
+            industry: r.org.industry.as_str(),
+            size: r.org.size.as_str(),
+            employees: r.org.employees,
+            contact_name: Some(r.org.contact_name.as_deref().unwrap_or(&r.display_name)),
+            contact_phone: r.org.contact_phone.as_deref().or(r.phone.as_deref()),
+            contact_email: Some(
+                r.org
+                    .contact_email
+                    .as_ref()
+                    .map(Email::as_str)
+                    .unwrap_or(r.email.as_str()),
+            ),
+            status: "pending",
+            verified_at: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(organizations::all_columns)
+        .get_result(conn)?;
+    let role = match r.org.kind {
+        OrgKind::Sme => Role::Sme,
+        OrgKind::Provider => Role::Provider,
+    };
+    let user = insert_user(
+        conn,
+        &r.email,
+        password_hash,
+        &r.display_name,
+        r.phone.as_deref(),
+        role,
+        Some(org.id),
+        None,
+        now,
+    )?;
+    Ok((user, org))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_user(
+    conn: &mut DbConn,
+    email: &Email,
+    password_hash: &str,
+    display_name: &str,
+    phone: Option<&str>,
+    role: Role,
+    organization_id: Option<i64>,
+    park_id: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    let user: User = diesel::insert_into(users::table)
+        .values(NewUser {
+            email: email.as_str(),
+            password_hash,
+            display_name,
+            phone,
+            role: role.as_str(),
+            organization_id,
+            park_id,
+            token_version: 0,
+            status: "active",
+            lang: "zh-CN",
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    diesel::insert_into(notification_settings::table)
+        .values((
+            notification_settings::user_id.eq(user.id),
+            notification_settings::match_emails.eq("immediate"),
+            notification_settings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(user)
+}
+
+pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> AppResult<Option<User>> {
+    Ok(users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn get_user(conn: &mut DbConn, id: i64) -> AppResult<User> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+/// The signed-in user and their organisation (with its contact: it is their own).
+pub fn me(conn: &mut DbConn, user_id: i64) -> AppResult<(UserView, Option<OrganizationView>)> {
+    let user = get_user(conn, user_id)?;
+    let org = match user.organization_id {
+        Some(id) => Some(organization_view(conn, id, true)?),
+        None => None,
+    };
+    Ok((UserView::from(&user), org))
+}
+
+pub fn organization_view(
+    conn: &mut DbConn,
+    id: i64,
+    show_contact: bool,
+) -> AppResult<OrganizationView> {
+    let (org, park): (Organization, Option<crate::db::models::Park>) = organizations::table
+        .left_join(parks_t::table)
+        .filter(organizations::id.eq(id))
+        .select((
+            Organization::as_select(),
+            Option::<crate::db::models::Park>::as_select(),
+        ))
+        .first(conn)?;
+    Ok(OrganizationView::new(&org, park.as_ref(), show_contact))
+}
+
+/// Bumps the token version: every token issued before stops working.
+pub fn revoke_tokens(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> AppResult<i32> {
+    let v: i32 = diesel::update(users::table.find(user_id))
+        .set((
+            users::token_version.eq(users::token_version + 1),
+            users::updated_at.eq(now),
+        ))
+        .returning(users::token_version)
+        .get_result(conn)?;
+    Ok(v)
+}
+
+pub fn set_password(
+    conn: &mut DbConn,
+    user_id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<i32> {
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    revoke_tokens(conn, user_id, now)
+}
+
+pub struct AdminInput {
+    pub email: Email,
+    pub display_name: String,
+    pub role: Role,
+    pub park_id: Option<i64>,
+}
+
+/// Parses `POST /admin/users`.
+pub fn parse_admin_user(body: &Value) -> AppResult<(AdminInput, Password)> {
+    let o = Obj::root(body)?;
+    let mut errs = FieldErrors::new();
+    let email = o.parse_str("email", &mut errs, Email::parse);
+    let password = o.parse_str("password", &mut errs, Password::parse);
+    let display_name = o.parse_str("display_name", &mut errs, |s| parse_text(s, 50));
+    let role = o.parse_str("role", &mut errs, |s| match s {
+        "park_admin" => Ok(Role::ParkAdmin),
+        "platform_admin" => Ok(Role::PlatformAdmin),
+        _ => Err(Problem::NotOneOf {
+            allowed: &["park_admin", "platform_admin"],
+        }),
+    });
+    let park_id = o.parse_opt_int("park_id", &mut errs, Ok);
+    if let (Some(role), Some(park_id)) = (role, park_id) {
+        match (role, park_id) {
+            (Role::ParkAdmin, None) => errs.add("park_id", Problem::Required),
+            (Role::PlatformAdmin, Some(_)) => errs.add("park_id", Problem::NotAllowed),
+            _ => {}
+        }
+    }
+    match (email, password, display_name, role, park_id) {
+        (Some(email), Some(password), Some(display_name), Some(role), Some(park_id))
+            if errs.is_empty() =>
+        {
+            Ok((
+                AdminInput {
+                    email,
+                    display_name,
+                    role,
+                    park_id,
+                },
+                password,
+            ))
+        }
+        _ => Err(AppError::Validation(errs)),
+    }
+}
+
+pub fn create_admin(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    input: &AdminInput,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    if email_taken(conn, &input.email)? {
+        return Err(AppError::conflict(
+            "该邮箱已注册",
+            "this email is already registered",
+        ));
+    }
+    if let Some(park_id) = input.park_id {
+        if parks::find(conn, park_id)?.is_none() {
+            return Err(AppError::field("park_id", Problem::UnknownPark));
+        }
+    }
+    let user = insert_user(
+        conn,
+        &input.email,
+        password_hash,
+        &input.display_name,
+        None,
+        input.role,
+        None,
+        input.park_id,
+        now,
+    )?;
+    audit(
+        conn,
+        actor,
+        "user.create_admin",
+        "user",
+        user.id,
+        input.park_id,
+        None,
+        Some(input.role.as_str()),
+        now,
+    )?;
+    Ok(user)
+}
+
+/// Suspends a user: their tokens stop working at once and they cannot sign in.
+pub fn suspend(
+    conn: &mut DbConn,
+    actor: &Actor,
+    user_id: i64,
+    note: &str,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    let user = get_user(conn, user_id)?;
+    if user.id == actor.user_id {
+        return Err(AppError::conflict(
+            "不能停用自己的账号",
+            "you cannot suspend your own account",
+        ));
+    }
+    if user.status == "suspended" {
+        return Err(AppError::conflict(
+            "该账号已停用",
+            "this user is already suspended",
+        ));
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::status.eq("suspended"))
+        .execute(conn)?;
+    revoke_tokens(conn, user_id, now)?;
+    audit(
+        conn,
+        Some(actor),
+        "user.suspend",
+        "user",
+        user_id,
+        user.park_id,
+        None,
+        Some(note),
+        now,
+    )?;
+    get_user(conn, user_id)
+}
+
+/// Lifts a suspension.
+pub fn reactivate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<User> {
+    let user = get_user(conn, user_id)?;
+    if user.status != "suspended" {
+        return Err(AppError::conflict(
+            "该账号未停用",
+            "this user is not suspended",
+        ));
+    }
+    diesel::update(users::table.find(user_id))
+        .set((users::status.eq("active"), users::updated_at.eq(now)))
+        .execute(conn)?;
+    audit(
+        conn,
+        Some(actor),
+        "user.reactivate",
+        "user",
+        user_id,
+        user.park_id,
+        None,
+        None,
+        now,
+    )?;
+    get_user(conn, user_id)
+}
+
+/// `parkbridge create-admin`: the same rules as the API, without an acting user.
+pub fn create_admin_cli(
+    conn: &mut DbConn,
+    email: &str,
+    password: &str,
+    role: &str,
+    park_id: Option<i64>,
+    display_name: &str,
+) -> AppResult<User> {
+    let body = serde_json::json!({
+        "email": email, "password": password, "display_name": display_name,
+        "role": role, "park_id": park_id,
+    });
+    let (input, pw) = parse_admin_user(&body)?;
+    let hash = crate::auth::password::hash_blocking(pw.expose())?;
+    let now = chrono::Utc::now().naive_utc();
+    crate::db::transaction(conn, |c| create_admin(c, None, &input, &hash, now))
+}

@@ -1,0 +1,303 @@
+//! Administration: verifying organisations, the moderation queue, the audit log.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::accounts::organization_view;
+use super::postings::{views, Rejection};
+use super::views::{AuditView, ListView, OrganizationView};
+use super::{audit, Paging};
+use crate::auth::Actor;
+use crate::db::models::{AuditEntry, Organization, Posting};
+use crate::db::schema::{audit_log, organizations, postings};
+use crate::db::DbConn;
+use crate::domain::{OrgKind, OrgStatus, PostingStatus};
+use crate::error::{AppError, AppResult};
+use crate::notify::outbox;
+
+fn load_org(conn: &mut DbConn, id: i64) -> AppResult<Organization> {
+    Ok(organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)?)
+}
+
+/// SMEs are verified by their park's admins and platform admins; providers by platform admins.
+fn require_verifier(actor: &Actor, org: &Organization) -> AppResult<()> {
+    let ok = match OrgKind::from_db(&org.kind) {
+        OrgKind::Sme => actor.moderates_park(org.park_id),
+        OrgKind::Provider => actor.is_platform_admin(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(actor.refuse("park administrators verify the SMEs of their own park; platform administrators verify providers"))
+    }
+}
+
+pub fn verify_org(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<OrganizationView> {
+    let org = load_org(conn, id)?;
+    require_verifier(actor, &org)?;
+    if OrgStatus::from_db(&org.status) == OrgStatus::Verified {
+        return Err(AppError::conflict(
+            "该企业已通过认证",
+            "this organisation is already verified",
+        ));
+    }
+    let n = now.naive_utc();
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::status.eq(OrgStatus::Verified.as_str()),
+            organizations::verified_at.eq(n),
+            organizations::reject_code.eq(None::<String>),
+            organizations::reject_note.eq(None::<String>),
+            organizations::updated_at.eq(n),
+        ))
+        .execute(conn)?;
+    audit(
+        conn,
+        Some(actor),
+        "organization.verify",
+        "organization",
+        id,
+        org.park_id,
+        None,
+        None,
+        n,
+    )?;
+    outbox::enqueue_to_org(
+        conn,
+        id,
+        "organization_verified",
+        &format!("organization_verified:o{id}:t{}", n.and_utc().timestamp()),
+        json!({"organization_id": id, "name": org.name}),
+        n,
+    )?;
+    organization_view(conn, id, true)
+}
+
+pub fn reject_org(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    r: &Rejection,
+    now: DateTime<Utc>,
+) -> AppResult<OrganizationView> {
+    let org = load_org(conn, id)?;
+    require_verifier(actor, &org)?;
+    if OrgStatus::from_db(&org.status) == OrgStatus::Rejected {
+        return Err(AppError::conflict(
+            "该企业认证已被驳回",
+            "this organisation is already rejected",
+        ));
+    }
+    let n = now.naive_utc();
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::status.eq(OrgStatus::Rejected.as_str()),
+            organizations::reject_code.eq(r.code.as_str()),
+            organizations::reject_note.eq(r.note.as_deref()),
+            organizations::verified_at.eq(None::<NaiveDateTime>),
+            organizations::updated_at.eq(n),
+        ))
+        .execute(conn)?;
+    audit(
+        conn,
+        Some(actor),
+        "organization.reject",
+        "organization",
+        id,
+        org.park_id,
+        Some(r.code.as_str()),
+        r.note.as_deref(),
+        n,
+    )?;
+    outbox::enqueue_to_org(
+        conn,
+        id,
+        "organization_rejected",
+        &format!("organization_rejected:o{id}:t{}", n.and_utc().timestamp()),
+        json!({"organization_id": id, "name": org.name, "reason_code": r.code.as_str(), "note": r.note}),
+        n,
+    )?;
+    organization_view(conn, id, true)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueType {
+    Organization,
+    Need,
+    Offer,
+    Escalated,
+}
+
+impl QueueType {
+    pub fn parse(s: &str) -> Option<QueueType> {
+        match s {
+            "organization" => Some(QueueType::Organization),
+            "need" => Some(QueueType::Need),
+            "offer" => Some(QueueType::Offer),
+            "escalated" => Some(QueueType::Escalated),
+            _ => None,
+        }
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            QueueType::Organization => "organization",
+            QueueType::Need => "need",
+            QueueType::Offer => "offer",
+            QueueType::Escalated => "escalated",
+        }
+    }
+}
+
+/// Most items one queue type loads before paging (a queue this long is a backlog to fix).
+const QUEUE_LIMIT: i64 = 2000;
+
+/// Items waiting for this admin, oldest first. Without a type, every type at once.
+pub fn queue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    only: Option<QueueType>,
+    paging: Paging,
+) -> AppResult<ListView<Value>> {
+    let types: Vec<QueueType> = match only {
+        Some(t) => vec![t],
+        None => vec![
+            QueueType::Organization,
+            QueueType::Need,
+            QueueType::Offer,
+            QueueType::Escalated,
+        ],
+    };
+    let scope_park = if actor.is_platform_admin() {
+        None
+    } else {
+        Some(actor.park_id.unwrap_or(-1))
+    };
+    let mut items: Vec<(NaiveDateTime, i64, Value)> = Vec::new();
+    for t in types {
+        match t {
+            QueueType::Organization => {
+                let mut q = organizations::table
+                    .filter(organizations::status.eq(OrgStatus::Pending.as_str()))
+                    .into_boxed();
+                if let Some(park) = scope_park {
+                    q = q
+                        .filter(organizations::kind.eq("sme"))
+                        .filter(organizations::park_id.eq(park));
+                }
+                let ids: Vec<(i64, NaiveDateTime)> = q
+                    .order(organizations::created_at.asc())
+                    .limit(QUEUE_LIMIT)
+                    .select((organizations::id, organizations::created_at))
+                    .load(conn)?;
+                for (id, since) in ids {
+                    let mut v = serde_json::to_value(organization_view(conn, id, true)?)
+                        .map_err(AppError::internal)?;
+                    v["type"] = json!("organization");
+                    v["queue"] = json!("organization");
+                    v["waiting_since"] = json!(since.and_utc());
+                    items.push((since, id, v));
+                }
+            }
+            QueueType::Need | QueueType::Offer | QueueType::Escalated => {
+                if t == QueueType::Offer && scope_park.is_some() {
+                    continue; // offers are moderated by platform admins
+                }
+                let mut q = postings::table.into_boxed();
+                q = match t {
+                    QueueType::Escalated => q
+                        .filter(postings::kind.eq("need"))
+                        .filter(postings::status.eq(PostingStatus::Published.as_str()))
+                        .filter(postings::escalated_at.is_not_null()),
+                    _ => q
+                        .filter(postings::kind.eq(if t == QueueType::Need {
+                            "need"
+                        } else {
+                            "offer"
+                        }))
+                        .filter(postings::status.eq(PostingStatus::PendingReview.as_str())),
+                };
+                if let Some(park) = scope_park {
+                    q = q.filter(postings::park_id.eq(park));
+                }
+                let rows: Vec<Posting> = q
+                    .order((postings::submitted_at.asc(), postings::id.asc()))
+                    .limit(QUEUE_LIMIT)
+                    .select(Posting::as_select())
+                    .load(conn)?;
+                for (p, view) in rows.iter().zip(views(conn, &rows)?) {
+                    let since = match t {
+                        QueueType::Escalated => p.escalated_at,
+                        _ => p.submitted_at,
+                    }
+                    .unwrap_or(p.updated_at);
+                    let mut v = serde_json::to_value(view).map_err(AppError::internal)?;
+                    v["queue"] = json!(t.as_str());
+                    v["waiting_since"] = json!(since.and_utc());
+                    items.push((since, p.id, v));
+                }
+            }
+        }
+    }
+    items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let total = items.len() as i64;
+    let page = items
+        .into_iter()
+        .skip(paging.offset() as usize)
+        .take(paging.per_page as usize)
+        .map(|(_, _, v)| v)
+        .collect();
+    Ok(ListView {
+        items: page,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+/// The audit log, newest first; a park admin sees their park's entries.
+pub fn audit_log(
+    conn: &mut DbConn,
+    actor: &Actor,
+    paging: Paging,
+) -> AppResult<ListView<AuditView>> {
+    let scope = (!actor.is_platform_admin()).then(|| actor.park_id.unwrap_or(-1));
+    let filtered = || {
+        let mut q = audit_log::table.into_boxed();
+        if let Some(park) = scope {
+            q = q.filter(audit_log::park_id.eq(park));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<AuditEntry> = filtered()
+        .order(audit_log::id.desc())
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .select(AuditEntry::as_select())
+        .load(conn)?;
+    Ok(ListView {
+        items: rows.iter().map(AuditView::from).collect(),
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+/// An organisation's public profile; its contact only for its own users and admins.
+pub fn organization_profile(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    id: i64,
+) -> AppResult<OrganizationView> {
+    let show_contact = actor.is_some_and(|a| a.owns_org(id) || a.is_admin());
+    organization_view(conn, id, show_contact)
+}

@@ -1,0 +1,87 @@
+//! The use cases: one function, one transaction, called by the API and the pages alike.
+
+pub mod accounts;
+pub mod admin;
+pub mod parks;
+pub mod postings;
+pub mod views;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::Actor;
+use crate::db::models::{NewAuditEntry, NewChange};
+use crate::db::schema::{audit_log, change_feed};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+
+/// A page of a list, as `?page=&per_page=` asked for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 100;
+
+    pub fn parse(page: Option<i64>, per_page: Option<i64>) -> AppResult<Paging> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if page < 1 || page > 1_000_000 {
+            return Err(AppError::BadRequest(
+                "page must be 1 or more / page 须 ≥ 1".into(),
+            ));
+        }
+        if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
+            return Err(AppError::BadRequest(
+                "per_page must be between 1 and 100 / per_page 须在 1 到 100 之间".into(),
+            ));
+        }
+        Ok(Paging { page, per_page })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// Appends to the audit log (never updated, never deleted).
+#[allow(clippy::too_many_arguments)]
+pub fn audit(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    action: &str,
+    target_type: &str,
+    target_id: i64,
+    park_id: Option<i64>,
+    reason_code: Option<&str>,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(NewAuditEntry {
+            actor_user_id: actor.map(|a| a.user_id),
+            actor_role: actor.map(|a| a.role.as_str()).unwrap_or("system"),
+            action,
+            target_type,
+            target_id,
+            park_id,
+            reason_code,
+            note,
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that a posting's searchable state changed, in the caller's transaction.
+pub fn record_change(conn: &mut DbConn, posting_id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::insert_into(change_feed::table)
+        .values(NewChange {
+            posting_id,
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(())
+}

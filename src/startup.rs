@@ -1,0 +1,92 @@
+//! Builds the application: used by `main` and by the tests (on port 0).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use chrono::Duration;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::{load_secret, TokenKeys};
+use crate::config::Settings;
+use crate::db::{self, DbUrl};
+use crate::state::{AppState, Clock};
+
+pub struct Application {
+    pub port: u16,
+    pub state: web::Data<AppState>,
+    server: Server,
+}
+
+/// Opens the database (applying migrations) and makes the shared state.
+pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
+    let url = DbUrl::parse(&settings.database_url)?;
+    let pool = db::connect(&url, settings.db_pool)?;
+    {
+        let mut conn = pool.get()?;
+        let applied = db::migrate(&mut conn)?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+    }
+    let secret = load_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+    let keys = TokenKeys::new(&secret, Duration::hours(settings.token_hours))?;
+    Ok(AppState {
+        pool,
+        keys,
+        settings,
+        clock,
+        throttle: LoginThrottle::default(),
+    })
+}
+
+impl Application {
+    pub fn build(settings: Settings, clock: Clock) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(build_state(settings, clock)?);
+        let shared = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(shared.clone())
+                .wrap(ErrorHandlers::new().default_handler(crate::web::errors::normalise))
+                .wrap(from_fn(crate::i18n::error_language))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'",
+                        )),
+                )
+                .configure(crate::web::routes)
+                .default_service(actix_web::web::to(|| async {
+                    crate::web::errors::not_found()
+                }))
+        })
+        .listen(listener)?;
+        if let Some(w) = workers {
+            server = server.workers(w.max(1));
+        }
+        let server = server.run();
+        Ok(Application {
+            port,
+            state,
+            server,
+        })
+    }
+
+    /// Serves until stopped, running the periodic jobs beside the server.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let jobs = actix_web::rt::spawn(crate::jobs::run_periodic(Arc::new(self.state.clone())));
+        let result = self.server.await;
+        jobs.abort();
+        result
+    }
+}

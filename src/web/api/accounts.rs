@@ -1,0 +1,137 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::{created, ok};
+use crate::auth::{client_address, password, AuthUser};
+use crate::domain::input::Obj;
+use crate::domain::{Password, UserStatus};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::service::accounts;
+use crate::service::views::{OrganizationView, UserView};
+use crate::state::AppState;
+use crate::web::body::RawBody;
+
+pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<HttpResponse> {
+    let (registration, pw) = accounts::parse_registration(&body.json()?)?;
+    let email = registration.email.clone();
+    if state.db(move |c| accounts::email_taken(c, &email)).await? {
+        return Err(AppError::conflict(
+            "该邮箱已注册，请直接登录",
+            "this email is already registered: sign in instead",
+        ));
+    }
+    let hash = password::hash(pw).await?;
+    let now = state.clock.now();
+    let (user, org) = state
+        .tx(move |c| accounts::register(c, registration, &hash, now.naive_utc()))
+        .await?;
+    tracing::info!(user_id = user.id, organization_id = org.id, role = %user.role, "registered");
+    let (token, expires_at) = state.keys.issue(user.id, user.token_version, now);
+    let org_view = state
+        .db(move |c| accounts::organization_view(c, org.id, true))
+        .await?;
+    Ok(created(json!({
+        "token": token,
+        "expires_at": expires_at,
+        "user": UserView::from(&user),
+        "organization": org_view,
+    })))
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let body = body.json()?;
+    let o = Obj::root(&body)?;
+    let mut errs = FieldErrors::new();
+    let email = o.str("email", &mut errs).map(|s| s.trim().to_lowercase());
+    let pw = o.str("password", &mut errs).map(str::to_string);
+    let (Some(email), Some(pw)) = (email, pw) else {
+        return Err(AppError::Validation(errs));
+    };
+    let address = client_address(&req);
+    if let Some(retry_after_secs) = state.throttle.retry_after(&email, &address) {
+        tracing::warn!(address, "login throttled");
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+    let lookup = email.clone();
+    let user = state
+        .db(move |c| accounts::find_user_by_email(c, &lookup))
+        .await?;
+    let valid = password::verify(pw, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = match user {
+        Some(u) if valid => u,
+        _ => {
+            state.throttle.record_failure(&email, &address);
+            tracing::warn!(address, known_account = user.is_some(), "login failed");
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    state.throttle.record_success(&email);
+    if UserStatus::from_db(&user.status) != UserStatus::Active {
+        tracing::warn!(user_id = user.id, "login refused: account suspended");
+        return Err(AppError::Forbidden(
+            "this account is suspended / 账号已停用",
+        ));
+    }
+    tracing::info!(user_id = user.id, address, "login succeeded");
+    let (token, expires_at) = state
+        .keys
+        .issue(user.id, user.token_version, state.clock.now());
+    Ok(ok(
+        json!({"token": token, "expires_at": expires_at, "user": UserView::from(&user)}),
+    ))
+}
+
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now().naive_utc();
+    state
+        .tx(move |c| accounts::revoke_tokens(c, actor.user_id, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn me(state: web::Data<AppState>, AuthUser(actor): AuthUser) -> AppResult<HttpResponse> {
+    let (user, org): (UserView, Option<OrganizationView>) =
+        state.db(move |c| accounts::me(c, actor.user_id)).await?;
+    let mut v = json!({ "user": user });
+    if let Some(org) = org {
+        v["organization"] = json!(org);
+    }
+    Ok(ok(v))
+}
+
+/// `PUT /me/password {current_password, new_password}`: every other token stops working; the
+/// answer carries a fresh one.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let body = body.json()?;
+    let o = Obj::root(&body)?;
+    let mut errs = FieldErrors::new();
+    let current = o.str("current_password", &mut errs).map(str::to_string);
+    let new = o.parse_str("new_password", &mut errs, Password::parse);
+    let (Some(current), Some(new)) = (current, new) else {
+        return Err(AppError::Validation(errs));
+    };
+    let user_id = actor.user_id;
+    let user = state.db(move |c| accounts::get_user(c, user_id)).await?;
+    if !password::verify(current, Some(user.password_hash)).await? {
+        return Err(AppError::field("current_password", Problem::WrongPassword));
+    }
+    let hash = password::hash(new).await?;
+    let now = state.clock.now();
+    let version = state
+        .tx(move |c| accounts::set_password(c, user_id, &hash, now.naive_utc()))
+        .await?;
+    tracing::info!(user_id, "password changed");
+    let (token, expires_at) = state.keys.issue(user_id, version, now);
+    Ok(ok(json!({"token": token, "expires_at": expires_at})))
+}

@@ -1,0 +1,192 @@
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::{created, ok, PageQuery};
+use crate::auth::{password, Actor, AdminOnly, PlatformAdminOnly, Require};
+use crate::domain::input::Obj;
+use crate::domain::{parse_text, PostingKind};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::admin::{self, QueueType};
+use crate::service::postings::{self, parse_rejection};
+use crate::service::views::UserView;
+use crate::service::{accounts, Paging};
+use crate::state::AppState;
+use crate::web::body::RawBody;
+
+pub async fn create_user(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<PlatformAdminOnly>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let (input, pw) = accounts::parse_admin_user(&body.json()?)?;
+    let hash = password::hash(pw).await?;
+    let now = state.clock.now().naive_utc();
+    let user = state
+        .tx(move |c| accounts::create_admin(c, Some(&actor), &input, &hash, now))
+        .await?;
+    Ok(created(UserView::from(&user)))
+}
+
+pub async fn suspend_user(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<PlatformAdminOnly>,
+    id: web::Path<i64>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let body = body.json()?;
+    let o = Obj::root(&body)?;
+    let mut errs = FieldErrors::new();
+    let note = o.parse_str("note", &mut errs, |s| parse_text(s, 1000));
+    let Some(note) = note else {
+        return Err(AppError::Validation(errs));
+    };
+    let id = id.into_inner();
+    let now = state.clock.now().naive_utc();
+    let user = state
+        .tx(move |c| accounts::suspend(c, &actor, id, &note, now))
+        .await?;
+    Ok(ok(UserView::from(&user)))
+}
+
+pub async fn reactivate_user(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<PlatformAdminOnly>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now().naive_utc();
+    let user = state
+        .tx(move |c| accounts::reactivate(c, &actor, id, now))
+        .await?;
+    Ok(ok(UserView::from(&user)))
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+pub async fn queue(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<AdminOnly>,
+    q: web::Query<QueueQuery>,
+) -> AppResult<HttpResponse> {
+    let paging = Paging::parse(q.page, q.per_page)?;
+    let only = match q.kind.as_deref().filter(|s| !s.is_empty()) {
+        Some(t) => Some(QueueType::parse(t).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "type must be organization, need, offer or escalated, not {t:?}"
+            ))
+        })?),
+        None => None,
+    };
+    let list = state
+        .db(move |c| admin::queue(c, &actor, only, paging))
+        .await?;
+    Ok(ok(list))
+}
+
+pub async fn verify_org(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let view = state
+        .tx(move |c| admin::verify_org(c, &actor, id, now))
+        .await?;
+    Ok(ok(view))
+}
+
+pub async fn reject_org(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let r = parse_rejection(&body.json()?)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let view = state
+        .tx(move |c| admin::reject_org(c, &actor, id, &r, now))
+        .await?;
+    Ok(ok(view))
+}
+
+async fn approve(
+    state: web::Data<AppState>,
+    actor: Actor,
+    kind: PostingKind,
+    id: i64,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let view = state
+        .tx(move |c| postings::approve(c, &actor, kind, id, now))
+        .await?;
+    Ok(ok(view))
+}
+
+async fn reject(
+    state: web::Data<AppState>,
+    actor: Actor,
+    kind: PostingKind,
+    id: i64,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let r = parse_rejection(&body.json()?)?;
+    let now = state.clock.now();
+    let view = state
+        .tx(move |c| postings::reject(c, &actor, kind, id, &r, now))
+        .await?;
+    Ok(ok(view))
+}
+
+pub async fn approve_need(
+    state: web::Data<AppState>,
+    Require(a, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    approve(state, a, PostingKind::Need, id.into_inner()).await
+}
+
+pub async fn approve_offer(
+    state: web::Data<AppState>,
+    Require(a, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    approve(state, a, PostingKind::Offer, id.into_inner()).await
+}
+
+pub async fn reject_need(
+    state: web::Data<AppState>,
+    Require(a, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    reject(state, a, PostingKind::Need, id.into_inner(), body).await
+}
+
+pub async fn reject_offer(
+    state: web::Data<AppState>,
+    Require(a, ..): Require<AdminOnly>,
+    id: web::Path<i64>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    reject(state, a, PostingKind::Offer, id.into_inner(), body).await
+}
+
+pub async fn audit_log(
+    state: web::Data<AppState>,
+    Require(actor, ..): Require<AdminOnly>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let paging = q.paging()?;
+    let list = state
+        .db(move |c| admin::audit_log(c, &actor, paging))
+        .await?;
+    Ok(ok(list))
+}

@@ -1,0 +1,62 @@
+//! Gives every error response the contract's shape, including those actix makes by itself
+//! (unknown route, wrong method).
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::HttpResponse;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+pub fn not_found() -> HttpResponse {
+    actix_web::ResponseError::error_response(&AppError::NotFound)
+}
+
+/// For error responses that did not come from an `AppError`.
+pub fn normalise<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.response().extensions().get::<AppError>().is_some() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let lang = Lang::of_request(res.request());
+    let err = match status {
+        StatusCode::NOT_FOUND => Some(AppError::NotFound),
+        StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::PayloadTooLarge),
+        StatusCode::UNAUTHORIZED => Some(AppError::Unauthorized),
+        s if s.is_server_error() => Some(AppError::Internal(format!("status {s}"))),
+        _ => None,
+    };
+    let body = match err {
+        Some(e) => e.body(lang),
+        None => {
+            let (code, zh, en) = match status {
+                StatusCode::METHOD_NOT_ALLOWED => (
+                    "method_not_allowed",
+                    "此地址不支持该请求方法",
+                    "this method is not allowed here",
+                ),
+                _ => (
+                    "bad_request",
+                    "请求无法处理",
+                    "the request cannot be handled",
+                ),
+            };
+            let message = if lang == Lang::Zh { zh } else { en };
+            json!({"error": {"code": code, "message": message}})
+        }
+    };
+    let (req, res) = res.into_parts();
+    let mut builder = HttpResponse::build(status);
+    for (k, v) in res.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            builder.insert_header((k.clone(), v.clone()));
+        }
+    }
+    let new = builder.json(body);
+    let res: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(req, new).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

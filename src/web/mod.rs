@@ -1,0 +1,21 @@
+//! HTTP: the JSON API under /api/v1, health checks, and the pieces every route shares.
+
+pub mod api;
+pub mod body;
+pub mod errors;
+
+use actix_web::web;
+
+use crate::error::AppError;
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|e, _| AppError::BadRequest(format!("bad query string: {e}")).into()),
+    )
+    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+    .route("/healthz", web::get().to(api::health::healthz))
+    .route("/readyz", web::get().to(api::health::readyz))
+    .service(web::scope("/api/v1").configure(api::routes));
+}
