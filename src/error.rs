@@ -315,6 +315,13 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Internal(detail) => write!(f, "internal: {detail}"),
+            AppError::Validation(fields) => {
+                write!(f, "validation_failed:")?;
+                for (field, problem) in &fields.0 {
+                    write!(f, " {field}: {};", problem.render(Lang::En))?;
+                }
+                Ok(())
+            }
             other => write!(f, "{}: {}", other.code(), other.message(Lang::En)),
         }
     }

@@ -84,7 +84,7 @@ impl Application {
 
     /// Serves until stopped, running the periodic jobs beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let jobs = actix_web::rt::spawn(crate::jobs::run_periodic(Arc::new(self.state.clone())));
+        let jobs = tokio::spawn(crate::jobs::run_periodic(Arc::new(self.state.clone())));
         let result = self.server.await;
         jobs.abort();
         result

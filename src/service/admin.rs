@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::accounts::organization_view;
-use super::postings::{views, Rejection};
+use super::postings::{parse_rejection, views};
 use super::views::{AuditView, ListView, OrganizationView};
 use super::{audit, Paging};
 use crate::auth::Actor;
@@ -86,11 +86,12 @@ pub fn reject_org(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
-    r: &Rejection,
+    body: AppResult<Value>,
     now: DateTime<Utc>,
 ) -> AppResult<OrganizationView> {
     let org = load_org(conn, id)?;
     require_verifier(actor, &org)?;
+    let r = &parse_rejection(&body?)?;
     if OrgStatus::from_db(&org.status) == OrgStatus::Rejected {
         return Err(AppError::conflict(
             "该企业认证已被驳回",

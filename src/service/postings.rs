@@ -340,12 +340,13 @@ pub fn update(
     actor: &Actor,
     kind: PostingKind,
     id: i64,
-    patch: &Value,
+    body: AppResult<Value>,
     now: DateTime<Utc>,
 ) -> AppResult<PostingView> {
     let p = load_of_kind(conn, kind, id)?;
     require_owner(actor, &p)?;
-    let Value::Object(patch) = patch else {
+    // The body is looked at only once the caller may change the posting.
+    let Value::Object(patch) = body? else {
         return Err(AppError::BadRequest(
             "the body must be a JSON object / 请求体必须是 JSON 对象".into(),
         ));
@@ -357,7 +358,7 @@ pub fn update(
             "a closed or expired posting cannot be edited: post a new one",
         ));
     }
-    let (body, submit) = merge_patch(&p, patch)?;
+    let (body, submit) = merge_patch(&p, &patch)?;
     let draft = Draft::parse(kind, &body, now)?;
     let n = to_naive(now);
     let details = draft.details.to_json().to_string();
@@ -608,11 +609,12 @@ pub fn reject(
     actor: &Actor,
     kind: PostingKind,
     id: i64,
-    r: &Rejection,
+    body: AppResult<Value>,
     now: DateTime<Utc>,
 ) -> AppResult<PostingView> {
     let p = load_of_kind(conn, kind, id)?;
     require_moderator(actor, &p)?;
+    let r = &parse_rejection(&body?)?;
     let status = PostingStatus::from_db(&p.status);
     if !matches!(
         status,

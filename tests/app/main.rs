@@ -1,1 +1,11 @@
+//! The integration tests: one binary, each test on its own real server and fresh database.
 
+mod helpers;
+
+mod accounts;
+mod cli;
+mod errors;
+mod moderation;
+mod permissions;
+mod postings;
+mod robustness;

@@ -7,7 +7,7 @@ use crate::domain::input::Obj;
 use crate::domain::{parse_text, PostingKind};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::service::admin::{self, QueueType};
-use crate::service::postings::{self, parse_rejection};
+use crate::service::postings;
 use crate::service::views::UserView;
 use crate::service::{accounts, Paging};
 use crate::state::AppState;
@@ -108,11 +108,11 @@ pub async fn reject_org(
     id: web::Path<i64>,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let r = parse_rejection(&body.json()?)?;
+    let body = body.json();
     let id = id.into_inner();
     let now = state.clock.now();
     let view = state
-        .tx(move |c| admin::reject_org(c, &actor, id, &r, now))
+        .tx(move |c| admin::reject_org(c, &actor, id, body, now))
         .await?;
     Ok(ok(view))
 }
@@ -137,10 +137,10 @@ async fn reject(
     id: i64,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let r = parse_rejection(&body.json()?)?;
+    let body = body.json();
     let now = state.clock.now();
     let view = state
-        .tx(move |c| postings::reject(c, &actor, kind, id, &r, now))
+        .tx(move |c| postings::reject(c, &actor, kind, id, body, now))
         .await?;
     Ok(ok(view))
 }

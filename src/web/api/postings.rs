@@ -133,10 +133,10 @@ async fn update(
     id: i64,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let patch = body.json()?;
+    let patch = body.json();
     let now = state.clock.now();
     let view = state
-        .tx(move |c| postings::update(c, &actor, kind, id, &patch, now))
+        .tx(move |c| postings::update(c, &actor, kind, id, patch, now))
         .await?;
     Ok(ok(view))
 }
