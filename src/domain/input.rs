@@ -6,6 +6,10 @@ use serde_json::{Map, Value};
 
 use crate::error::{AppError, FieldErrors, Problem};
 
+/// The problem was recorded in the `FieldErrors`; the caller only needs to know it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded;
+
 /// A JSON object being read, with the path of its fields and the problems found so far.
 pub struct Obj<'a> {
     map: &'a Map<String, Value>,
@@ -92,14 +96,14 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// `Ok(None)` when absent; `Err(())` when present with the wrong type (already recorded).
-    pub fn opt_str(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<&'a str>, ()> {
+    /// `Ok(None)` when absent; `Err(Recorded)` when present with the wrong type (already recorded).
+    pub fn opt_str(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<&'a str>, Recorded> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(_) => {
                 errs.add(self.path(key), wrong("string"));
-                Err(())
+                Err(Recorded)
             }
         }
     }
@@ -114,30 +118,30 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn opt_int(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<i64>, ()> {
+    pub fn opt_int(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<i64>, Recorded> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(i) => Ok(Some(i)),
                 None => {
                     errs.add(self.path(key), wrong("integer"));
-                    Err(())
+                    Err(Recorded)
                 }
             },
             Some(_) => {
                 errs.add(self.path(key), wrong("integer"));
-                Err(())
+                Err(Recorded)
             }
         }
     }
 
-    pub fn opt_bool(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<bool>, ()> {
+    pub fn opt_bool(&self, key: &str, errs: &mut FieldErrors) -> Result<Option<bool>, Recorded> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(_) => {
                 errs.add(self.path(key), wrong("boolean"));
-                Err(())
+                Err(Recorded)
             }
         }
     }
@@ -270,7 +274,7 @@ impl<'a> Obj<'a> {
         parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Option<Option<T>> {
         match self.opt_str(key, errs) {
-            Err(()) => None,
+            Err(Recorded) => None,
             Ok(None) => Some(None),
             Ok(Some(s)) => errs.take(&self.path(key), parse(s)).map(Some),
         }
@@ -295,7 +299,7 @@ impl<'a> Obj<'a> {
         parse: impl FnOnce(i64) -> Result<T, Problem>,
     ) -> Option<Option<T>> {
         match self.opt_int(key, errs) {
-            Err(()) => None,
+            Err(Recorded) => None,
             Ok(None) => Some(None),
             Ok(Some(v)) => errs.take(&self.path(key), parse(v)).map(Some),
         }

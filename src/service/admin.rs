@@ -248,7 +248,7 @@ pub fn queue(
             }
         }
     }
-    items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    items.sort_by_key(|item| (item.0, item.1));
     let total = items.len() as i64;
     let page = items
         .into_iter()

@@ -28,7 +28,7 @@ impl Paging {
     pub fn parse(page: Option<i64>, per_page: Option<i64>) -> AppResult<Paging> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
-        if page < 1 || page > 1_000_000 {
+        if !(1..=1_000_000).contains(&page) {
             return Err(AppError::BadRequest(
                 "page must be 1 or more / page 须 ≥ 1".into(),
             ));

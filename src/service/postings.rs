@@ -43,6 +43,7 @@ fn load_of_kind(conn: &mut DbConn, kind: PostingKind, id: i64) -> AppResult<Post
     Ok(p)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn event(
     conn: &mut DbConn,
     posting_id: i64,

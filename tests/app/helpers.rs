@@ -72,10 +72,6 @@ impl TestDb {
             }
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg.is_some()
-    }
 }
 
 impl Drop for TestDb {
