@@ -42,6 +42,11 @@ pub enum Command {
         #[arg(long, default_value = "管理员")]
         display_name: String,
     },
+    /// Rebuild the search index from the database (the server must be stopped, or use another
+    /// PARKBRIDGE_INDEX_DIR).
+    Reindex,
+    /// Compare the search index with the database; exit 1 and list the drift if they differ.
+    Check,
     /// Fill the database with realistic Chinese demo data (deterministic for a seed).
     SeedDemo {
         /// Number of SMEs; providers are a tenth of that.

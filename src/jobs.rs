@@ -1,5 +1,5 @@
-//! Periodic work inside `serve`: expiring postings. Each pass is one transaction and safe to run
-//! on several instances at once.
+//! Background work inside `serve`: the search indexer and the periodic jobs (expiring postings).
+//! Each pass is safe to run on several instances at once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +24,54 @@ pub async fn run_periodic(state: Arc<Data<AppState>>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "expired postings"),
             Err(e) => tracing::warn!(error = %e, "periodic job failed"),
+        }
+    }
+}
+
+/// Builds the index if it is new, then applies the change feed every 100 ms.
+pub async fn run_indexer(state: Arc<Data<AppState>>) {
+    use crate::search::indexer;
+    if !state.search.is_ready() {
+        let st = state.clone();
+        let started = std::time::Instant::now();
+        let built = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
+            let mut conn = st.pool.get()?;
+            indexer::build_all(&st.search, &mut conn, |_, _| {})
+        })
+        .await;
+        match built {
+            Ok(Ok(n)) => tracing::info!(
+                postings = n,
+                secs = started.elapsed().as_secs_f64(),
+                "search index built"
+            ),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "search index build failed; retrying from the change feed")
+            }
+            Err(e) => tracing::error!(error = %e, "search index build panicked"),
+        }
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let st = state.clone();
+        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            if !st.search.is_ready() {
+                let mut conn = st.pool.get()?;
+                indexer::build_all(&st.search, &mut conn, |_, _| {})?;
+            }
+            let mut conn = st.pool.get()?;
+            indexer::catch_up(&st.search, &mut conn)
+        })
+        .await;
+        match result {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "search indexer pass failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => tracing::error!(error = %e, "search indexer pass panicked"),
         }
     }
 }

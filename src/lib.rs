@@ -9,6 +9,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod notify;
+pub mod search;
 pub mod seed;
 pub mod service;
 pub mod startup;

@@ -61,6 +61,8 @@ fn main() -> anyhow::Result<()> {
             println!("created {} {} (id {})", user.role, user.email, user.id);
             Ok(())
         }
+        Command::Reindex => reindex(settings),
+        Command::Check => check(settings),
         Command::SeedDemo { scale, seed } => {
             let state = build_state(settings, Clock::default())?;
             let mut conn = state.pool.get()?;
@@ -70,5 +72,65 @@ fn main() -> anyhow::Result<()> {
             println!("took {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         }
+    }
+}
+
+fn open_pool(settings: &parkbridge::config::Settings) -> anyhow::Result<parkbridge::db::Pool> {
+    let url = parkbridge::db::DbUrl::parse(&settings.database_url)?;
+    let pool = parkbridge::db::connect(&url, 2)?;
+    parkbridge::db::migrate(&mut *pool.get()?)?;
+    Ok(pool)
+}
+
+fn reindex(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let pool = open_pool(&settings)?;
+    let (index, _) = parkbridge::search::SearchIndex::open(&settings.index_dir)?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} postings  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let n = parkbridge::search::indexer::build_all(&index, &mut *pool.get()?, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {n} published postings in {secs:.2} s ({:.0} docs/s) into {}",
+        n as f64 / secs.max(1e-9),
+        settings.index_dir.display()
+    );
+    Ok(())
+}
+
+fn check(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
+    let pool = open_pool(&settings)?;
+    let (reader, mark) = parkbridge::search::open_reader(&settings.index_dir)?;
+    let drift = parkbridge::search::indexer::compare(&reader, &mut *pool.get()?)?;
+    let mut clean = true;
+    for d in &drift {
+        println!(
+            "{}s: database {} published, index {}",
+            d.kind, d.database_count, d.index_count
+        );
+        if !d.missing_from_index.is_empty() {
+            clean = false;
+            println!("  missing from the index: {:?}", d.missing_from_index);
+        }
+        if !d.not_in_database.is_empty() {
+            clean = false;
+            println!("  in the index but not published: {:?}", d.not_in_database);
+        }
+    }
+    println!("index watermark: change {}", mark.last_change_id);
+    if clean {
+        println!("index and database agree");
+        Ok(())
+    } else {
+        println!("drift found: a running server catches up by itself; otherwise run `parkbridge reindex`");
+        std::process::exit(1)
     }
 }

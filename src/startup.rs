@@ -12,6 +12,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::{load_secret, TokenKeys};
 use crate::config::Settings;
 use crate::db::{self, DbUrl};
+use crate::search::SearchIndex;
 use crate::state::{AppState, Clock};
 
 pub struct Application {
@@ -31,10 +32,20 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
             tracing::info!(applied, "database migrations applied");
         }
     }
+    let (search, needs_build) = SearchIndex::open(&settings.index_dir)?;
     let secret = load_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let keys = TokenKeys::new(&secret, Duration::hours(settings.token_hours))?;
+    if !needs_build {
+        // Catch up before serving, so a restarted instance answers with fresh results.
+        let mut conn = pool.get()?;
+        let applied = crate::search::indexer::catch_up(&search, &mut conn)?;
+        if applied > 0 {
+            tracing::info!(applied, "search index caught up with the change feed");
+        }
+    }
     Ok(AppState {
         pool,
+        search: Arc::new(search),
         keys,
         settings,
         clock,
@@ -82,11 +93,30 @@ impl Application {
         })
     }
 
-    /// Serves until stopped, running the periodic jobs beside the server.
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, running the background work beside the server: the first index
+    /// build if one is needed, the change-feed indexer and the periodic jobs.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let jobs = tokio::spawn(crate::jobs::run_periodic(Arc::new(self.state.clone())));
-        let result = self.server.await;
-        jobs.abort();
-        result
+        let state = Arc::new(self.state.clone());
+        let _background = AbortOnDrop(vec![
+            tokio::spawn(crate::jobs::run_periodic(state.clone())),
+            tokio::spawn(crate::jobs::run_indexer(state)),
+        ]);
+        self.server.await
+    }
+}
+
+/// Stops background tasks when the server's future ends or is dropped.
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }

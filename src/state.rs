@@ -31,6 +31,7 @@ impl Clock {
 
 pub struct AppState {
     pub pool: Pool,
+    pub search: Arc<crate::search::SearchIndex>,
     pub keys: TokenKeys,
     pub settings: Settings,
     pub clock: Clock,

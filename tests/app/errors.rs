@@ -14,6 +14,7 @@ async fn health_and_readiness() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), "ok");
+    app.wait_ready().await;
     let (s, _) = app.get("/readyz", None).await;
     assert_eq!(s, StatusCode::OK);
 }

@@ -92,6 +92,7 @@ pub struct TestApp {
     pub clock: Clock,
     pub db: std::sync::Arc<TestDb>,
     server: tokio::task::JoinHandle<()>,
+    handle: actix_web::dev::ServerHandle,
 }
 
 impl Drop for TestApp {
@@ -100,8 +101,9 @@ impl Drop for TestApp {
     }
 }
 
-pub fn settings_for(db: &TestDb) -> Settings {
+pub fn settings_for(db: &TestDb, index: &str) -> Settings {
     let mut s = Settings::for_paths(&db.url, db.dir.path());
+    s.index_dir = db.dir.path().join(index);
     s.bind = "127.0.0.1:0".into();
     s.jwt_secret = Some(TEST_SECRET.into());
     s.workers = Some(1);
@@ -114,12 +116,18 @@ impl TestApp {
         Self::spawn_on(std::sync::Arc::new(TestDb::new())).await
     }
 
-    /// Another application on the same database (a restart, or a second instance).
+    /// Another application on the same database and index folder (a restart).
     pub async fn spawn_on(db: std::sync::Arc<TestDb>) -> TestApp {
+        Self::spawn_with_index(db, "search-index").await
+    }
+
+    /// An application on the same database with its own index folder (a second instance).
+    pub async fn spawn_with_index(db: std::sync::Arc<TestDb>, index: &str) -> TestApp {
         let clock = Clock::default();
-        let app = Application::build(settings_for(&db), clock.clone()).expect("build app");
+        let app = Application::build(settings_for(&db, index), clock.clone()).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port);
         let state = app.state.clone();
+        let handle = app.handle();
         let server = tokio::spawn(async move {
             let _ = app.run_until_stopped().await;
         });
@@ -130,6 +138,48 @@ impl TestApp {
             clock,
             db,
             server,
+            handle,
+        }
+    }
+
+    /// Stops the server and waits until it has let go of the database and the index, as a
+    /// process that exits does.
+    pub async fn stop(self) -> std::sync::Arc<TestDb> {
+        self.handle.stop(true).await;
+        let db = self.db.clone();
+        let search = std::sync::Arc::downgrade(&self.state.search);
+        drop(self);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while search.strong_count() > 0 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        db
+    }
+
+    /// Applies the change feed to the search index now (the server also does it every 100 ms).
+    pub async fn sync_index(&self) {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = state.pool.get().unwrap();
+            if !state.search.is_ready() {
+                parkbridge::search::indexer::build_all(&state.search, &mut conn, |_, _| {})
+                    .unwrap();
+            }
+            parkbridge::search::indexer::catch_up(&state.search, &mut conn).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
+    /// Waits (up to 5 s) until `/readyz` answers 200.
+    pub async fn wait_ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let (s, _) = self.get("/readyz", None).await;
+            if s == StatusCode::OK || std::time::Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 

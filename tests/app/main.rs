@@ -9,3 +9,4 @@ mod moderation;
 mod permissions;
 mod postings;
 mod robustness;
+mod search;

@@ -481,8 +481,7 @@ async fn data_survives_a_restart() {
     let id = app
         .published(&provider, &admin, "offer", financing_offer())
         .await;
-    let db = app.db.clone();
-    drop(app);
+    let db = app.stop().await;
     let again = TestApp::spawn_on(db).await;
     let (s, b) = again.get(&format!("/api/v1/offers/{id}"), None).await;
     assert_eq!(s, StatusCode::OK);

@@ -131,6 +131,7 @@ async fn random_json_at_the_posting_endpoints_never_makes_a_500() {
             }
         }
     }
+    app.wait_ready().await;
     let (s, _) = app.get("/readyz", None).await;
     assert_eq!(s, StatusCode::OK);
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod health;
 pub mod parks;
 pub mod postings;
+pub mod search;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -17,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/me", get().to(accounts::me))
         .route("/me/password", put().to(accounts::change_password))
         .route("/parks", get().to(parks::list))
+        .route("/search", get().to(search::search))
         .route("/organizations/{id}", get().to(parks::organization))
         .route("/needs", get().to(postings::list_needs))
         .route("/needs", post().to(postings::create_need))
