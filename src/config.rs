@@ -47,6 +47,11 @@ pub enum Command {
     Reindex,
     /// Compare the search index with the database; exit 1 and list the drift if they differ.
     Check,
+    /// Benchmarks (figures printed as a table).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Fill the database with realistic Chinese demo data (deterministic for a seed).
     SeedDemo {
         /// Number of SMEs; providers are a tenth of that.
@@ -54,6 +59,25 @@ pub enum Command {
         scale: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Search: index build, query latency in-process and over HTTP, and the LIKE baseline, on a
+    /// fresh SQLite database of demo data.
+    Search {
+        /// Number of SMEs of demo data (about 3 postings each; 34000 gives about 100k postings).
+        #[arg(long, default_value_t = 3400)]
+        scale: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Times each labelled query is run.
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+        /// Working folder (default: a fresh one under the system temp folder, removed after).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 

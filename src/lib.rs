@@ -2,6 +2,7 @@
 //! state-owned platform companies that finance, recruit and train for them.
 
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -62,6 +62,14 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => reindex(settings),
+        Command::Bench { what } => match what {
+            parkbridge::config::BenchCommand::Search {
+                scale,
+                seed,
+                rounds,
+                dir,
+            } => parkbridge::bench::search(scale, seed, rounds, dir.as_deref()),
+        },
         Command::Check => check(settings),
         Command::SeedDemo { scale, seed } => {
             let state = build_state(settings, Clock::default())?;

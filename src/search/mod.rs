@@ -3,6 +3,7 @@
 //! truth: the index can be deleted at any time and is rebuilt.
 
 pub mod indexer;
+pub mod labelled;
 pub mod query;
 
 use std::path::{Path, PathBuf};

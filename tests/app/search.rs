@@ -496,3 +496,33 @@ pub fn urlencode(s: &str) -> String {
     }
     out
 }
+
+#[tokio::test]
+async fn a_restarted_server_catches_up_with_changes_it_missed() {
+    use diesel::prelude::*;
+    use parkbridge::db::schema::postings;
+    let c = corpus().await;
+    let db = c.app.stop().await;
+    {
+        // Written while no server ran, as another instance would.
+        let pool =
+            parkbridge::db::connect(&parkbridge::db::DbUrl::parse(&db.url).unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        parkbridge::db::transaction(&mut conn, |conn| {
+            diesel::update(postings::table.find(c.live))
+                .set(postings::status.eq("closed"))
+                .execute(conn)?;
+            parkbridge::service::record_change(conn, c.live, chrono::Utc::now().naive_utc())
+        })
+        .unwrap();
+    }
+    let app = TestApp::spawn_on(db.clone()).await;
+    let (_, b) = app
+        .get(&format!("/api/v1/search?q={}", urlencode("直播")), None)
+        .await;
+    assert!(ids(&b).is_empty(), "caught up before serving: {b}");
+    let (_, b) = app
+        .get(&format!("/api/v1/search?q={}", urlencode("知识产权")), None)
+        .await;
+    assert_eq!(ids(&b), [c.ip]);
+}

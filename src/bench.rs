@@ -1,0 +1,288 @@
+//! `parkbridge bench search`: index build speed, query latency in-process and over HTTP, and the
+//! same labelled queries answered by the baseline a user would otherwise pick (SQLite `LIKE`),
+//! with recall@10 and MRR of each. Prints one table.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbUrl};
+use crate::search::labelled::{self, QUERIES};
+use crate::search::query::{self, SearchParams, Sort};
+use crate::search::{indexer, SearchIndex};
+use crate::state::Clock;
+
+pub struct Percentiles {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+pub fn percentiles(mut samples: Vec<Duration>) -> Percentiles {
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples
+            .get(i)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    };
+    Percentiles {
+        p50_ms: at(0.50),
+        p99_ms: at(0.99),
+    }
+}
+
+struct Quality {
+    recall: f64,
+    mrr: f64,
+}
+
+fn params(q: &str, kind: Option<&str>) -> SearchParams {
+    SearchParams {
+        q: q.to_string(),
+        kind: kind.and_then(|k| crate::domain::PostingKind::parse(k).ok()),
+        category: None,
+        city: None,
+        park_id: None,
+        industry: None,
+        amount_yuan: None,
+        sort: Some(Sort::Relevance),
+        page: 1,
+        per_page: 10,
+        can_see_needs: true,
+    }
+}
+
+/// What `LIKE` finds: every whitespace-separated word in the title or the description, newest
+/// first, as a LIKE-based search box would.
+fn like_search(conn: &mut DbConn, q: &str, kind: Option<&str>) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let words: Vec<String> = q.split_whitespace().map(|w| format!("%{w}%")).collect();
+    let mut sql = String::from("SELECT id FROM postings WHERE status = 'published'");
+    if let Some(k) = kind {
+        sql.push_str(&format!(
+            " AND kind = '{}'",
+            if k == "need" { "need" } else { "offer" }
+        ));
+    }
+    for _ in &words {
+        sql.push_str(" AND (title LIKE ? OR description LIKE ?)");
+    }
+    sql.push_str(" ORDER BY published_at DESC LIMIT 10");
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(Vec::new());
+    };
+    let mut query = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+    for w in &words {
+        query = query.bind::<Text, _>(w.clone()).bind::<Text, _>(w.clone());
+    }
+    Ok(query.load::<Id>(c)?.into_iter().map(|r| r.id).collect())
+}
+
+fn http_get(port: u16, path: &str, token: &str) -> std::io::Result<(u16, usize)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let status = std::str::from_utf8(&buf[..buf.len().min(12)])
+        .ok()
+        .and_then(|h| h.get(9..12))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, buf.len()))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn fresh_dir(base: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let dir = base.map(Path::to_path_buf).unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("parkbridge-bench-{}", std::process::id()))
+    });
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Runs the search benchmark on a fresh SQLite database of `scale` SMEs' demo data.
+pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> anyhow::Result<()> {
+    let dir = fresh_dir(dir)?;
+    let db_path = dir.join("bench.sqlite3");
+    let url = DbUrl::Sqlite(db_path.clone());
+    let pool = db::connect(&url, 4)?;
+    let mut conn = pool.get()?;
+    db::migrate(&mut conn)?;
+    let started = Instant::now();
+    let report = crate::seed::seed_demo(&mut conn, scale, seed)?;
+    println!(
+        "demo data: {report} ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    let published: i64 = crate::db::schema::postings::table
+        .filter(crate::db::schema::postings::status.eq("published"))
+        .count()
+        .get_result(&mut conn)?;
+
+    let index_dir = dir.join("search-index");
+    let (index, _) = SearchIndex::open(&index_dir)?;
+    let started = Instant::now();
+    let indexed = indexer::build_all(&index, &mut conn, |_, _| {})?;
+    let build = started.elapsed();
+
+    // Quality and in-process latency of the index.
+    let mut search_lat = Vec::new();
+    let mut like_lat = Vec::new();
+    let (mut ours, mut like) = (Vec::new(), Vec::new());
+    for l in QUERIES {
+        let relevant = labelled::relevant_ids(&mut conn, l)?;
+        let p = params(l.q, l.kind);
+        let hits: Vec<i64> = query::search(&index, &p)?
+            .items
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        ours.push(Quality {
+            recall: labelled::recall_at_10(&hits, &relevant),
+            mrr: labelled::reciprocal_rank(&hits, &relevant),
+        });
+        let found = like_search(&mut conn, l.q, l.kind)?;
+        like.push(Quality {
+            recall: labelled::recall_at_10(&found, &relevant),
+            mrr: labelled::reciprocal_rank(&found, &relevant),
+        });
+        for _ in 0..rounds {
+            let t = Instant::now();
+            query::search(&index, &p)?;
+            search_lat.push(t.elapsed());
+        }
+        for _ in 0..rounds.div_ceil(10).max(1) {
+            let t = Instant::now();
+            like_search(&mut conn, l.q, l.kind)?;
+            like_lat.push(t.elapsed());
+        }
+    }
+    drop(index);
+    drop(conn);
+
+    // Over HTTP, through the real server on a free port.
+    let mut settings = Settings::for_paths(&format!("sqlite://{}", db_path.display()), &dir);
+    settings.bind = "127.0.0.1:0".into();
+    settings.index_dir = index_dir;
+    settings.jwt_secret = Some("benchmark-secret-benchmark-secret-benchmark".into());
+    settings.log = "warn".into();
+    let http_lat = actix_web::rt::System::new().block_on(async move {
+        let app = crate::startup::Application::build(settings, Clock::default())?;
+        let port = app.port;
+        let admin = crate::service::accounts::create_admin_cli(
+            &mut *app.state.pool.get()?,
+            "bench@parkbridge.local",
+            "benchmark password 2026",
+            "platform_admin",
+            None,
+            "bench",
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (token, _) = app
+            .state
+            .keys
+            .issue(admin.id, admin.token_version, chrono::Utc::now());
+        let handle = app.handle();
+        actix_web::rt::spawn(app.run_until_stopped());
+        let lat = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Duration>> {
+            let mut lat = Vec::new();
+            for l in QUERIES {
+                let mut path = format!("/api/v1/search?per_page=10&q={}", urlencode(l.q));
+                if let Some(k) = l.kind {
+                    path.push_str(&format!("&type={k}"));
+                }
+                for _ in 0..rounds {
+                    let t = Instant::now();
+                    let (status, _) = http_get(port, &path, &token)?;
+                    lat.push(t.elapsed());
+                    anyhow::ensure!(status == 200, "{path} answered {status}");
+                }
+            }
+            Ok(lat)
+        })
+        .await??;
+        handle.stop(true).await;
+        Ok::<_, anyhow::Error>(lat)
+    })?;
+
+    let mean = |v: &[Quality], f: fn(&Quality) -> f64| {
+        v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
+    };
+    let s = percentiles(search_lat);
+    let h = percentiles(http_lat);
+    let b = percentiles(like_lat);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    println!();
+    println!(
+        "machine: {} cores, {cpu}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "postings: {published} published; index build {:.2} s, {:.0} docs/s",
+        build.as_secs_f64(),
+        indexed as f64 / build.as_secs_f64().max(1e-9)
+    );
+    println!("queries: {} labelled, {rounds} rounds each", QUERIES.len());
+    println!();
+    println!("| engine | p50 ms | p99 ms | recall@10 | MRR |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| tantivy + jieba, in-process | {:.3} | {:.3} | {:.3} | {:.3} |",
+        s.p50_ms,
+        s.p99_ms,
+        mean(&ours, |q| q.recall),
+        mean(&ours, |q| q.mrr)
+    );
+    println!(
+        "| tantivy + jieba, over HTTP | {:.3} | {:.3} | | |",
+        h.p50_ms, h.p99_ms
+    );
+    println!(
+        "| SQLite LIKE '%…%' | {:.3} | {:.3} | {:.3} | {:.3} |",
+        b.p50_ms,
+        b.p99_ms,
+        mean(&like, |q| q.recall),
+        mean(&like, |q| q.mrr)
+    );
+    println!();
+    println!(
+        "LIKE / tantivy latency: p50 {:.1}×, p99 {:.1}×",
+        b.p50_ms / s.p50_ms.max(1e-9),
+        b.p99_ms / s.p99_ms.max(1e-9)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
