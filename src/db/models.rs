@@ -83,6 +83,7 @@ pub struct User {
     pub lang: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]

@@ -48,6 +48,7 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -182,6 +183,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    match_queue (id) {
+        id -> BigInt,
+        posting_id -> BigInt,
+        enqueued_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        attempts -> Integer,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saved_search_hits (saved_search_id, posting_id) {
+        saved_search_id -> BigInt,
+        posting_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organizations -> parks (park_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(postings -> organizations (organization_id));
@@ -201,4 +231,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_feed,
     saved_searches,
     notification_settings,
+    match_queue,
+    password_resets,
+    saved_search_hits,
 );
