@@ -327,6 +327,8 @@ impl fmt::Display for AppError {
     }
 }
 
+impl std::error::Error for AppError {}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         self.status()

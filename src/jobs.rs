@@ -10,10 +10,73 @@ use crate::error::AppResult;
 use crate::service::postings;
 use crate::state::AppState;
 
-/// One pass of every periodic job; returns how many postings expired.
+/// One pass of the periodic jobs: expiry, then pickup-SLA escalation. Returns how many
+/// postings expired.
 pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
-    state.tx(move |c| postings::expire_due(c, now)).await
+    let expired = state.tx(move |c| postings::expire_due(c, now)).await?;
+    let sla = state.settings.pickup_sla_days;
+    let escalated = state
+        .db(move |c| crate::service::matches::escalate_due(c, now, sla))
+        .await?;
+    if escalated > 0 {
+        tracing::info!(escalated, "needs escalated past the pickup SLA");
+    }
+    if state.search.is_ready() {
+        let index = state.search.clone();
+        let digests = state
+            .db(move |c| {
+                crate::service::saved::run_digests(c, &index, now, |m, see| {
+                    crate::web::api::search::SearchQuery::from_map(m).params(see)
+                })
+            })
+            .await?;
+        if digests > 0 {
+            tracing::info!(digests, "saved-search digests queued");
+        }
+    }
+    Ok(expired)
+}
+
+/// Matches every queued posting; returns how many were matched. Each is claimed with a lease,
+/// so several instances share the queue and a crash only delays a posting.
+pub fn match_queued(state: &AppState, max: usize) -> anyhow::Result<usize> {
+    use crate::service::matches;
+    let mut conn = state.pool.get()?;
+    let mut done = 0;
+    while done < max {
+        let Some((queue_id, posting_id)) =
+            matches::claim(&mut conn, state.clock.now().naive_utc())?
+        else {
+            break;
+        };
+        match matches::match_posting(&mut conn, &state.search, posting_id, state.clock.now()) {
+            Ok(found) => {
+                tracing::info!(posting_id, matches = found.len(), "matched");
+                matches::finish(&mut conn, queue_id)?;
+            }
+            Err(e) => {
+                tracing::warn!(posting_id, error = %e, "matching failed; will retry when the lease ends")
+            }
+        }
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Runs the matcher every 200 ms.
+pub async fn run_matcher(state: Arc<Data<AppState>>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let st = state.clone();
+        match tokio::task::spawn_blocking(move || match_queued(&st, 50)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "matcher pass failed"),
+            Err(e) => tracing::error!(error = %e, "matcher pass panicked"),
+        }
+    }
 }
 
 pub async fn run_periodic(state: Arc<Data<AppState>>) {

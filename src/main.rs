@@ -2,7 +2,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use parkbridge::config::{Cli, Command};
-use parkbridge::startup::{build_state, Application};
+use parkbridge::startup::{open_database_for_tool, Application};
 use parkbridge::state::Clock;
 
 fn main() -> anyhow::Result<()> {
@@ -18,8 +18,8 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => {
             tracing::info!(settings = ?settings, "starting");
             if demo {
-                let state = build_state(settings.clone(), Clock::default())?;
-                let mut conn = state.pool.get()?;
+                let pool = open_database_for_tool(&settings)?;
+                let mut conn = pool.get()?;
                 if parkbridge::seed::is_empty(&mut conn)? {
                     let report = parkbridge::seed::seed_demo(&mut conn, 40, 42)?;
                     tracing::info!(?report, "demo data added");
@@ -35,8 +35,7 @@ fn main() -> anyhow::Result<()> {
             })
         }
         Command::Migrate => {
-            let state = build_state(settings, Clock::default())?;
-            drop(state);
+            open_database_for_tool(&settings)?;
             println!("migrations applied");
             Ok(())
         }
@@ -47,8 +46,8 @@ fn main() -> anyhow::Result<()> {
             park_id,
             display_name,
         } => {
-            let state = build_state(settings, Clock::default())?;
-            let mut conn = state.pool.get()?;
+            let pool = open_database_for_tool(&settings)?;
+            let mut conn = pool.get()?;
             let user = parkbridge::service::accounts::create_admin_cli(
                 &mut conn,
                 &email,
@@ -72,8 +71,8 @@ fn main() -> anyhow::Result<()> {
         },
         Command::Check => check(settings),
         Command::SeedDemo { scale, seed } => {
-            let state = build_state(settings, Clock::default())?;
-            let mut conn = state.pool.get()?;
+            let pool = open_database_for_tool(&settings)?;
+            let mut conn = pool.get()?;
             let started = std::time::Instant::now();
             let report = parkbridge::seed::seed_demo(&mut conn, scale, seed)?;
             println!("{report}");
@@ -83,16 +82,9 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn open_pool(settings: &parkbridge::config::Settings) -> anyhow::Result<parkbridge::db::Pool> {
-    let url = parkbridge::db::DbUrl::parse(&settings.database_url)?;
-    let pool = parkbridge::db::connect(&url, 2)?;
-    parkbridge::db::migrate(&mut *pool.get()?)?;
-    Ok(pool)
-}
-
 fn reindex(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
     use indicatif::{ProgressBar, ProgressStyle};
-    let pool = open_pool(&settings)?;
+    let pool = open_database_for_tool(&settings)?;
     let (index, _) = parkbridge::search::SearchIndex::open(&settings.index_dir)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -115,9 +107,10 @@ fn reindex(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
 }
 
 fn check(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
-    let pool = open_pool(&settings)?;
+    let pool = open_database_for_tool(&settings)?;
     let (reader, mark) = parkbridge::search::open_reader(&settings.index_dir)?;
     let drift = parkbridge::search::indexer::compare(&reader, &mut *pool.get()?)?;
+    drop(pool);
     let mut clean = true;
     for d in &drift {
         println!(

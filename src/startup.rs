@@ -22,19 +22,34 @@ pub struct Application {
 }
 
 /// Opens the database (applying migrations) and makes the shared state.
-pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
+/// Opens the database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<db::Pool> {
+    open_database_with(settings, 1)
+}
+
+/// The same for one-shot commands: no idle connection is kept open in the background.
+pub fn open_database_for_tool(settings: &Settings) -> anyhow::Result<db::Pool> {
+    open_database_with(settings, 0)
+}
+
+fn open_database_with(settings: &Settings, min_idle: u32) -> anyhow::Result<db::Pool> {
     let url = DbUrl::parse(&settings.database_url)?;
-    let pool = db::connect(&url, settings.db_pool)?;
-    {
-        let mut conn = pool.get()?;
-        let applied = db::migrate(&mut conn)?;
-        if applied > 0 {
-            tracing::info!(applied, "database migrations applied");
-        }
+    let pool = db::connect_with(&url, settings.db_pool, min_idle)?;
+    let mut conn = pool.get()?;
+    let applied = db::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
     }
-    let (search, needs_build) = SearchIndex::open(&settings.index_dir)?;
+    Ok(pool)
+}
+
+/// Everything `serve` needs: settings are checked first (a bad secret fails before anything
+/// is opened), then the database, the search index and the mailer.
+pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
     let secret = load_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let keys = TokenKeys::new(&secret, Duration::hours(settings.token_hours))?;
+    let pool = open_database(&settings)?;
+    let (search, needs_build) = SearchIndex::open(&settings.index_dir)?;
     if !needs_build {
         // Catch up before serving, so a restarted instance answers with fresh results.
         let mut conn = pool.get()?;
@@ -43,6 +58,7 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
             tracing::info!(applied, "search index caught up with the change feed");
         }
     }
+    let mailer = crate::notify::mailer::Mailer::from_settings(&settings)?;
     Ok(AppState {
         pool,
         search: Arc::new(search),
@@ -50,6 +66,7 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
         settings,
         clock,
         throttle: LoginThrottle::default(),
+        mailer,
     })
 }
 
@@ -66,6 +83,7 @@ impl Application {
                 .app_data(shared.clone())
                 .wrap(ErrorHandlers::new().default_handler(crate::web::errors::normalise))
                 .wrap(from_fn(crate::i18n::error_language))
+                .wrap(from_fn(crate::web::observe::middleware))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -104,7 +122,9 @@ impl Application {
         let state = Arc::new(self.state.clone());
         let _background = AbortOnDrop(vec![
             tokio::spawn(crate::jobs::run_periodic(state.clone())),
-            tokio::spawn(crate::jobs::run_indexer(state)),
+            tokio::spawn(crate::jobs::run_indexer(state.clone())),
+            tokio::spawn(crate::jobs::run_matcher(state.clone())),
+            tokio::spawn(crate::notify::worker::run(state)),
         ]);
         self.server.await
     }

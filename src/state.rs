@@ -36,6 +36,8 @@ pub struct AppState {
     pub settings: Settings,
     pub clock: Clock,
     pub throttle: LoginThrottle,
+    /// Where the mail worker delivers the outbox: SMTP or `.eml` files.
+    pub mailer: crate::notify::mailer::Mailer,
 }
 
 impl AppState {

@@ -1,5 +1,9 @@
 //! Session tokens: HS256 JWTs with `sub`, `iat`, `exp` and the user's token version, which
 //! `logout-all`, a password change and a suspension bump to revoke every earlier token.
+//!
+//! The same key also signs the one-click unsubscribe links of non-essential mail. Those tokens
+//! carry `purpose: "unsubscribe"`: a session check refuses any token with a `purpose`, and the
+//! unsubscribe check refuses any token without it, so neither can stand in for the other.
 
 use std::path::Path;
 
@@ -13,7 +17,24 @@ pub struct Claims {
     pub ver: i32,
     pub iat: i64,
     pub exp: i64,
+    /// Set only on tokens that are not sessions; a session token never has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
 }
+
+/// The claims of an unsubscribe link: whose mail, and which kind of mail to stop.
+#[derive(Debug, Serialize, Deserialize)]
+struct UnsubscribeClaims {
+    sub: String,
+    topic: String,
+    purpose: String,
+    iat: i64,
+    exp: i64,
+}
+
+const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
+/// How long an unsubscribe link keeps working: mail is read late, and the link must still work.
+pub const UNSUBSCRIBE_DAYS: i64 = 365;
 
 pub struct TokenKeys {
     encoding: EncodingKey,
@@ -46,6 +67,7 @@ impl TokenKeys {
             ver: version,
             iat: now.timestamp(),
             exp: exp.timestamp(),
+            purpose: None,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail");
@@ -59,11 +81,47 @@ impl TokenKeys {
         v.validate_exp = false;
         v.set_required_spec_claims(&["exp", "sub", "iat"]);
         let data = decode::<Claims>(token, &self.decoding, &v).ok()?;
+        // An unsubscribe link (or any other purpose-bound token) is not a session.
+        if data.claims.purpose.is_some() {
+            return None;
+        }
         // Expiry against the application clock, so tests can move time.
         if data.claims.exp + LEEWAY_SECS as i64 <= now.timestamp() {
             return None;
         }
         Some((data.claims.sub.parse().ok()?, data.claims.ver))
+    }
+
+    /// A signed token for an unsubscribe link: `user_id` stops receiving `topic` (e.g.
+    /// `match_emails`, `saved_search:12`). Valid for [`UNSUBSCRIBE_DAYS`] days.
+    pub fn issue_unsubscribe(&self, user_id: i64, topic: &str, now: DateTime<Utc>) -> String {
+        let claims = UnsubscribeClaims {
+            sub: user_id.to_string(),
+            topic: topic.to_string(),
+            purpose: UNSUBSCRIBE_PURPOSE.to_string(),
+            iat: now.timestamp(),
+            exp: (now + Duration::days(UNSUBSCRIBE_DAYS)).timestamp(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail")
+    }
+
+    /// The (user id, topic) of a valid unsubscribe token; `None` for anything else, session
+    /// tokens included.
+    pub fn verify_unsubscribe(&self, token: &str, now: DateTime<Utc>) -> Option<(i64, String)> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.leeway = LEEWAY_SECS;
+        v.validate_exp = false;
+        v.set_required_spec_claims(&["exp", "sub", "iat"]);
+        let data = decode::<UnsubscribeClaims>(token, &self.decoding, &v).ok()?;
+        let c = data.claims;
+        if c.purpose != UNSUBSCRIBE_PURPOSE || c.topic.is_empty() {
+            return None;
+        }
+        if c.exp + LEEWAY_SECS as i64 <= now.timestamp() {
+            return None;
+        }
+        Some((c.sub.parse().ok()?, c.topic))
     }
 }
 
@@ -149,6 +207,43 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn unsubscribe_tokens_and_sessions_never_stand_in_for_each_other() {
+        let now = Utc::now();
+        let unsub = keys().issue_unsubscribe(42, "match_emails", now);
+        assert_eq!(
+            keys().verify_unsubscribe(&unsub, now),
+            Some((42, "match_emails".to_string()))
+        );
+        assert_eq!(keys().verify(&unsub, now), None);
+        let (session, _) = keys().issue(42, 0, now);
+        assert_eq!(keys().verify_unsubscribe(&session, now), None);
+        // A session-shaped token that claims a purpose is no session either.
+        let forged = encode(
+            &Header::new(Algorithm::HS256),
+            &Claims {
+                sub: "42".into(),
+                ver: 0,
+                iat: now.timestamp(),
+                exp: now.timestamp() + 600,
+                purpose: Some("unsubscribe".into()),
+            },
+            &keys().encoding,
+        )
+        .unwrap();
+        assert_eq!(keys().verify(&forged, now), None);
+        let other = TokenKeys::new(&[8u8; 32], Duration::hours(12)).unwrap();
+        assert_eq!(other.verify_unsubscribe(&unsub, now), None);
+        let late = now + Duration::days(UNSUBSCRIBE_DAYS + 1);
+        assert_eq!(keys().verify_unsubscribe(&unsub, late), None);
+        // One character of the signature changed (not the last, whose low bits are padding).
+        let mut chars: Vec<char> = unsub.chars().collect();
+        let i = chars.len() - 5;
+        chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
+        let tampered: String = chars.into_iter().collect();
+        assert_eq!(keys().verify_unsubscribe(&tampered, now), None);
     }
 
     #[test]

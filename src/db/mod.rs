@@ -114,12 +114,18 @@ impl ManageConnection for Manager {
 /// Builds the pool. On SQLite the file's folder is created and WAL is switched on once, before
 /// any pooled connection exists (doing it per connection makes "database is locked" errors).
 pub fn connect(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
+    connect_with(url, max_size, 1)
+}
+
+/// A pool that opens connections only when asked (for one-shot commands: no background thread
+/// is left connecting while the process exits).
+pub fn connect_with(url: &DbUrl, max_size: u32, min_idle: u32) -> anyhow::Result<Pool> {
     if let DbUrl::Sqlite(path) = url {
         prepare_sqlite_file(path)?;
     }
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(min_idle))
         .connection_timeout(Duration::from_secs(5))
         .build(Manager { url: url.clone() })
         .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;

@@ -14,7 +14,6 @@ use tantivy::query::{
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
 
 use super::{
@@ -250,14 +249,6 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
             )
         }
     };
-    let snippets = match &text {
-        Some(t) => {
-            let mut g = SnippetGenerator::create(&searcher, t.as_ref(), idx.fields.description)?;
-            g.set_max_num_chars(160);
-            Some(g)
-        }
-        None => None,
-    };
     let f = &idx.fields;
     let mut items = Vec::with_capacity(top.len());
     for (score, addr) in top {
@@ -281,17 +272,7 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
             .first(addr.doc_id)
             .unwrap_or(0);
         let description = s(f.description);
-        let snippet = match &snippets {
-            Some(g) => {
-                let sn = g.snippet(&description);
-                if sn.fragment().is_empty() {
-                    escape(&truncate(&description, 160))
-                } else {
-                    highlight(sn.fragment(), sn.highlighted())
-                }
-            }
-            None => escape(&truncate(&description, 160)),
-        };
+        let snippet = snippet(&description, &terms, 160);
         let city = u(f.city);
         let park = u(f.park);
         let published = doc
@@ -339,14 +320,6 @@ fn elapsed_ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().take(max).collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
-}
-
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -358,6 +331,56 @@ pub fn escape(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// Up to `max` characters of `text` around the first word found, HTML-escaped, with `<mark>`
+/// around every occurrence of the query's words (compared case-insensitively, character by
+/// character, so offsets never fall inside a character).
+pub fn snippet(text: &str, terms: &[String], max: usize) -> String {
+    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
+    let chars: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = chars.iter().map(|c| fold(*c)).collect();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for term in terms {
+        let t: Vec<char> = term.chars().map(fold).collect();
+        if t.is_empty() || t.len() > folded.len() {
+            continue;
+        }
+        for i in 0..=(folded.len() - t.len()) {
+            if folded[i..i + t.len()] == t[..] {
+                ranges.push(i..i + t.len());
+            }
+        }
+    }
+    let first = ranges.iter().map(|r| r.start).min();
+    let start = first.map(|f| f.saturating_sub(20)).unwrap_or(0);
+    let end = (start + max).min(chars.len());
+    let fragment: String = chars[start..end].iter().collect();
+    // Ranges in bytes of the fragment.
+    let byte_at: Vec<usize> = {
+        let mut v = Vec::with_capacity(end - start + 1);
+        let mut b = 0;
+        for c in &chars[start..end] {
+            v.push(b);
+            b += c.len_utf8();
+        }
+        v.push(b);
+        v
+    };
+    let local: Vec<std::ops::Range<usize>> = ranges
+        .into_iter()
+        .filter(|r| r.start >= start && r.end <= end)
+        .map(|r| byte_at[r.start - start]..byte_at[r.end - start])
+        .collect();
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&highlight(&fragment, &local));
+    if end < chars.len() {
+        out.push('…');
     }
     out
 }
@@ -502,5 +525,24 @@ mod tests {
             "<mark>知识产权</mark>质押&lt;b&gt;<mark>融资</mark>&lt;/b&gt;"
         );
         assert_eq!(escape("a<'\"&"), "a&lt;&#39;&quot;&amp;");
+    }
+
+    #[test]
+    fn snippets_mark_every_word_case_insensitively_around_the_first_hit() {
+        let terms = vec![
+            "知识产权".to_string(),
+            "知识".to_string(),
+            "cnc".to_string(),
+        ];
+        let s = snippet("以知识产权质押，CNC 设备<优先>", &terms, 160);
+        assert_eq!(
+            s,
+            "以<mark>知识产权</mark>质押，<mark>CNC</mark> 设备&lt;优先&gt;"
+        );
+        let long = format!("{}知识产权{}", "甲".repeat(100), "乙".repeat(200));
+        let s = snippet(&long, &terms, 40);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("<mark>知识产权</mark>"));
+        assert_eq!(snippet("没有命中", &terms, 2), "没有…");
     }
 }

@@ -464,3 +464,106 @@ pub fn create_admin_cli(
     let now = chrono::Utc::now().naive_utc();
     crate::db::transaction(conn, |c| create_admin(c, None, &input, &hash, now))
 }
+
+/// Minutes a password-reset link stays valid.
+pub const RESET_MINUTES: i64 = 60;
+
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Starts a password reset: when the address belongs to an active user, a single-use token
+/// (only its hash is stored) goes out by mail. The caller answers the same either way.
+pub fn request_password_reset(
+    conn: &mut DbConn,
+    email: &str,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let Some(user) = find_user_by_email(conn, email)? else {
+        return Ok(());
+    };
+    if user.status != "active" {
+        return Ok(());
+    }
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    diesel::insert_into(crate::db::schema::password_resets::table)
+        .values((
+            crate::db::schema::password_resets::user_id.eq(user.id),
+            crate::db::schema::password_resets::token_hash.eq(token_hash(&token)),
+            crate::db::schema::password_resets::expires_at
+                .eq(now + chrono::Duration::minutes(RESET_MINUTES)),
+            crate::db::schema::password_resets::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    crate::notify::outbox::enqueue(
+        conn,
+        crate::notify::outbox::Mail {
+            kind: "password_reset",
+            user_id: user.id,
+            dedupe_key: format!("password_reset:{}", &token_hash(&token)[..24]),
+            payload: serde_json::json!({
+                "reset_url": format!("{}/reset-password?token={token}", public_url.trim_end_matches('/')),
+                "expires_minutes": RESET_MINUTES,
+            }),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Completes a reset: the token must be unused and unexpired; it is spent, the password set
+/// and every earlier session ended. Returns the user and the new token version.
+pub fn complete_password_reset(
+    conn: &mut DbConn,
+    token: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<(i64, i32)> {
+    use crate::db::schema::password_resets as pr;
+    let row: Option<(i64, i64)> = pr::table
+        .filter(pr::token_hash.eq(token_hash(token.trim())))
+        .filter(pr::used_at.is_null())
+        .filter(pr::expires_at.gt(now))
+        .select((pr::id, pr::user_id))
+        .first(conn)
+        .optional()?;
+    let Some((id, user_id)) = row else {
+        return Err(AppError::field(
+            "token",
+            Problem::Custom {
+                zh: "重置链接无效或已过期，请重新申请".into(),
+                en: "this reset link is invalid or has expired: ask for a new one".into(),
+            },
+        ));
+    };
+    let spent = diesel::update(pr::table.find(id).filter(pr::used_at.is_null()))
+        .set(pr::used_at.eq(now))
+        .execute(conn)?;
+    if spent != 1 {
+        return Err(AppError::conflict(
+            "该重置链接已被使用",
+            "this reset link was already used",
+        ));
+    }
+    let version = set_password(conn, user_id, password_hash, now)?;
+    audit(
+        conn,
+        None,
+        "user.password_reset",
+        "user",
+        user_id,
+        None,
+        None,
+        None,
+        now,
+    )?;
+    Ok((user_id, version))
+}

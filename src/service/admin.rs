@@ -299,6 +299,64 @@ pub fn organization_profile(
     actor: Option<&Actor>,
     id: i64,
 ) -> AppResult<OrganizationView> {
-    let show_contact = actor.is_some_and(|a| a.owns_org(id) || a.is_admin());
+    let show_contact = match actor {
+        Some(a) if a.owns_org(id) || a.is_admin() => true,
+        Some(a) => match a.organization_id {
+            Some(mine) => super::matches::connected(conn, mine, id)?,
+            None => false,
+        },
+        None => false,
+    };
     organization_view(conn, id, show_contact)
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxView {
+    pub id: i64,
+    pub kind: String,
+    pub recipient_email: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub message_id: String,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Mail in the outbox by status (`dead` by default: what needs an operator), newest first.
+pub fn outbox(conn: &mut DbConn, status: &str, paging: Paging) -> AppResult<ListView<OutboxView>> {
+    use crate::db::models::OutboxRow;
+    use crate::db::schema::outbox;
+    let total: i64 = outbox::table
+        .filter(outbox::status.eq(status))
+        .count()
+        .get_result(conn)?;
+    let rows: Vec<OutboxRow> = outbox::table
+        .filter(outbox::status.eq(status))
+        .order(outbox::id.desc())
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    Ok(ListView {
+        items: rows
+            .into_iter()
+            .map(|r| OutboxView {
+                id: r.id,
+                kind: r.kind,
+                recipient_email: r.recipient_email,
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                message_id: r.message_id,
+                next_attempt_at: r.next_attempt_at.and_utc(),
+                created_at: r.created_at.and_utc(),
+                sent_at: r.sent_at.map(|t| t.and_utc()),
+            })
+            .collect(),
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
 }

@@ -2,8 +2,11 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod matches;
 pub mod parks;
 pub mod postings;
+pub mod saved;
+pub mod stats;
 pub mod views;
 
 use chrono::NaiveDateTime;

@@ -576,6 +576,7 @@ pub fn approve(
         n,
     )?;
     record_change(conn, id, n)?;
+    super::matches::enqueue(conn, id, n)?;
     outbox::enqueue_to_org(
         conn,
         p.organization_id,

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod body;
 pub mod errors;
+pub mod observe;
+pub mod unsubscribe;
 
 use actix_web::web;
 
@@ -17,5 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
     .route("/healthz", web::get().to(api::health::healthz))
     .route("/readyz", web::get().to(api::health::readyz))
+    .route("/metrics", web::get().to(observe::metrics))
+    .configure(unsubscribe::routes)
     .service(web::scope("/api/v1").configure(api::routes));
 }

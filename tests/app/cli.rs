@@ -84,7 +84,9 @@ async fn create_admin_makes_an_account_that_can_sign_in() {
 fn a_short_jwt_secret_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_parkbridge"))
-        .arg("migrate")
+        .arg("serve")
+        .env("PARKBRIDGE_BIND", "127.0.0.1:0")
+        .env("PARKBRIDGE_INDEX_DIR", dir.path().join("index"))
         .env(
             "PARKBRIDGE_DATABASE_URL",
             format!("sqlite://{}/x.sqlite3", dir.path().display()),

@@ -135,3 +135,62 @@ async fn bad_query_strings_are_400() {
         .all(|p| p["city_code"] == "510700" && p["city_name"] == "绵阳市"));
     assert!(b["total"].as_i64().unwrap() >= 1);
 }
+
+#[tokio::test]
+async fn every_answer_has_a_request_id_and_metrics_count_requests_by_route() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client
+        .get(format!("{}/api/v1/parks", app.base))
+        .send()
+        .await
+        .unwrap();
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(id.len() >= 8);
+    let res = app
+        .client
+        .get(format!("{}/api/v1/offers/1", app.base))
+        .header("x-request-id", "trace-abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["x-request-id"],
+        "trace-abc-123",
+        "a proxy's id is kept"
+    );
+    let res = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.headers()["x-request-id"], "bad id with spaces");
+
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("parkbridge_http_requests_total{")
+                && l.contains("route=\"/api/v1/offers/{id}\"")
+                && l.contains("status=\"404\"")),
+        "{text}"
+    );
+    assert!(text.contains("parkbridge_http_request_duration_seconds_bucket"));
+    for gauge in [
+        "parkbridge_outbox_rows",
+        "parkbridge_index_lag_changes",
+        "parkbridge_match_queue_depth",
+        "parkbridge_db_pool_connections",
+    ] {
+        assert!(text.contains(gauge), "{gauge} missing");
+    }
+}

@@ -171,6 +171,31 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Indexes, then matches every queued posting now (the server also does both on its own).
+    pub async fn drain_matching(&self) {
+        self.sync_index().await;
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || parkbridge::jobs::match_queued(&state, 1000).unwrap())
+            .await
+            .unwrap();
+    }
+
+    /// Outbox rows of a kind: (recipient email, payload).
+    pub fn outbox_of(&self, kind: &str) -> Vec<(String, serde_json::Value)> {
+        use diesel::prelude::*;
+        use parkbridge::db::schema::outbox;
+        let mut conn = self.state.pool.get().unwrap();
+        outbox::table
+            .filter(outbox::kind.eq(kind))
+            .order(outbox::id.asc())
+            .select((outbox::recipient_email, outbox::payload))
+            .load::<(String, String)>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|(e, p)| (e, serde_json::from_str(&p).unwrap()))
+            .collect()
+    }
+
     /// Waits (up to 5 s) until `/readyz` answers 200.
     pub async fn wait_ready(&self) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -389,6 +414,31 @@ impl TestApp {
             .count()
             .get_result(&mut conn)
             .unwrap()
+    }
+
+    /// An application on a fresh database with settings adjusted by `f` (an SMTP server, a
+    /// public URL, …).
+    pub async fn spawn_with(f: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = std::sync::Arc::new(TestDb::new());
+        let mut settings = settings_for(&db, "search-index");
+        f(&mut settings);
+        let clock = Clock::default();
+        let app = Application::build(settings, clock.clone()).expect("build app");
+        let base = format!("http://127.0.0.1:{}", app.port);
+        let state = app.state.clone();
+        let handle = app.handle();
+        let server = tokio::spawn(async move {
+            let _ = app.run_until_stopped().await;
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            state,
+            clock,
+            db,
+            server,
+            handle,
+        }
     }
 }
 

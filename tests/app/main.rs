@@ -5,6 +5,8 @@ mod helpers;
 mod accounts;
 mod cli;
 mod errors;
+mod mail;
+mod matching;
 mod moderation;
 mod permissions;
 mod postings;

@@ -526,3 +526,73 @@ async fn a_restarted_server_catches_up_with_changes_it_missed() {
         .await;
     assert_eq!(ids(&b), [c.ip]);
 }
+
+#[tokio::test]
+async fn the_labelled_query_set_reaches_its_recall_and_mrr_on_demo_data() {
+    use parkbridge::search::labelled::{self, QUERIES};
+    use parkbridge::search::query::{self as q, SearchParams, Sort};
+    let app = TestApp::spawn().await;
+    {
+        let mut conn = app.state.pool.get().unwrap();
+        parkbridge::seed::seed_demo(&mut conn, 300, 7).unwrap();
+    }
+    app.sync_index().await;
+    let mut conn = app.state.pool.get().unwrap();
+    let (mut recall, mut mrr, mut judged) = (0.0, 0.0, 0);
+    let mut report = Vec::new();
+    for l in QUERIES {
+        let relevant = labelled::relevant_ids(&mut conn, l).unwrap();
+        if relevant.is_empty() {
+            report.push(format!("{:<16} (no relevant postings in this data)", l.q));
+            continue;
+        }
+        let params = SearchParams {
+            q: l.q.to_string(),
+            kind: l
+                .kind
+                .and_then(|k| parkbridge::domain::PostingKind::parse(k).ok()),
+            category: None,
+            city: None,
+            park_id: None,
+            industry: None,
+            amount_yuan: None,
+            sort: Some(Sort::Relevance),
+            page: 1,
+            per_page: 10,
+            can_see_needs: true,
+        };
+        let hits: Vec<i64> = q::search(&app.state.search, &params)
+            .unwrap()
+            .items
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        let r = labelled::recall_at_10(&hits, &relevant);
+        let rr = labelled::reciprocal_rank(&hits, &relevant);
+        report.push(format!(
+            "{:<16} relevant {:>4}  recall@10 {r:.2}  RR {rr:.2}",
+            l.q,
+            relevant.len()
+        ));
+        recall += r;
+        mrr += rr;
+        judged += 1;
+    }
+    let (recall, mrr) = (recall / judged as f64, mrr / judged as f64);
+    println!(
+        "{}\nmean recall@10 {recall:.3}, MRR {mrr:.3} over {judged} queries",
+        report.join("\n")
+    );
+    assert!(
+        judged >= 25,
+        "the demo data covers the labelled set: {judged} judged\n{}",
+        report.join("\n")
+    );
+    // Thresholds set from measurement (see the README), with a margin.
+    assert!(
+        recall >= 0.93,
+        "recall@10 {recall:.3}\n{}",
+        report.join("\n")
+    );
+    assert!(mrr >= 0.95, "MRR {mrr:.3}\n{}", report.join("\n"));
+}

@@ -135,3 +135,45 @@ pub async fn change_password(
     let (token, expires_at) = state.keys.issue(user_id, version, now);
     Ok(ok(json!({"token": token, "expires_at": expires_at})))
 }
+
+/// `POST /auth/password-reset {email}`: always 202, so nobody learns which addresses exist.
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let body = body.json()?;
+    let o = Obj::root(&body)?;
+    let mut errs = FieldErrors::new();
+    let email = o.str("email", &mut errs).map(str::to_string);
+    let Some(email) = email else {
+        return Err(AppError::Validation(errs));
+    };
+    let now = state.clock.now().naive_utc();
+    let public_url = state.settings.public_url.clone();
+    state
+        .tx(move |c| accounts::request_password_reset(c, &email, &public_url, now))
+        .await?;
+    Ok(HttpResponse::Accepted().json(json!({})))
+}
+
+/// `POST /auth/password-reset/confirm {token, new_password}` → a fresh session token.
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let body = body.json()?;
+    let o = Obj::root(&body)?;
+    let mut errs = FieldErrors::new();
+    let token = o.str("token", &mut errs).map(str::to_string);
+    let new = o.parse_str("new_password", &mut errs, Password::parse);
+    let (Some(token), Some(new)) = (token, new) else {
+        return Err(AppError::Validation(errs));
+    };
+    let hash = password::hash(new).await?;
+    let now = state.clock.now();
+    let (user_id, version) = state
+        .tx(move |c| accounts::complete_password_reset(c, &token, &hash, now.naive_utc()))
+        .await?;
+    let (token, expires_at) = state.keys.issue(user_id, version, now);
+    Ok(ok(json!({"token": token, "expires_at": expires_at})))
+}

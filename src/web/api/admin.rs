@@ -190,3 +190,29 @@ pub async fn audit_log(
         .await?;
     Ok(ok(list))
 }
+
+#[derive(Deserialize)]
+pub struct OutboxQuery {
+    status: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// `GET /admin/outbox?status=dead|pending|sent`: mail that could not be delivered, for operators.
+pub async fn outbox(
+    state: web::Data<AppState>,
+    Require(..): Require<PlatformAdminOnly>,
+    q: web::Query<OutboxQuery>,
+) -> AppResult<HttpResponse> {
+    let paging = Paging::parse(q.page, q.per_page)?;
+    let status = match q.status.as_deref().unwrap_or("dead") {
+        s @ ("dead" | "pending" | "sent") => s.to_string(),
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "status must be dead, pending or sent, not {other:?}"
+            )))
+        }
+    };
+    let list = state.db(move |c| admin::outbox(c, &status, paging)).await?;
+    Ok(ok(list))
+}

@@ -3,9 +3,12 @@
 pub mod accounts;
 pub mod admin;
 pub mod health;
+pub mod matches;
+pub mod me;
 pub mod parks;
 pub mod postings;
 pub mod search;
+pub mod stats;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -15,8 +18,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", post().to(accounts::register))
         .route("/auth/login", post().to(accounts::login))
         .route("/auth/logout-all", post().to(accounts::logout_all))
+        .route(
+            "/auth/password-reset",
+            post().to(accounts::request_password_reset),
+        )
+        .route(
+            "/auth/password-reset/confirm",
+            post().to(accounts::confirm_password_reset),
+        )
         .route("/me", get().to(accounts::me))
         .route("/me/password", put().to(accounts::change_password))
+        .route("/me/saved-searches", get().to(me::list_saved))
+        .route("/me/saved-searches", post().to(me::create_saved))
+        .route(
+            "/me/saved-searches/{id}",
+            web::delete().to(me::delete_saved),
+        )
+        .route("/me/notification-settings", get().to(me::get_settings))
+        .route("/me/notification-settings", put().to(me::put_settings))
+        .route("/admin/stats", get().to(stats::json))
+        .route("/admin/stats.csv", get().to(stats::csv))
         .route("/parks", get().to(parks::list))
         .route("/search", get().to(search::search))
         .route("/organizations/{id}", get().to(parks::organization))
@@ -32,6 +53,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/offers/{id}", patch().to(postings::update_offer))
         .route("/offers/{id}/submit", post().to(postings::submit_offer))
         .route("/offers/{id}/close", post().to(postings::close_offer))
+        .route("/needs/{id}/matches", get().to(matches::need_matches))
+        .route("/offers/{id}/matches", get().to(matches::offer_matches))
+        .route("/needs/{id}/respond", post().to(matches::respond))
+        .route("/offers/{id}/apply", post().to(matches::apply))
+        .route("/matches/{id}", get().to(matches::get))
+        .route("/matches/{id}/interest", post().to(matches::interest))
+        .route("/matches/{id}/decline", post().to(matches::decline))
+        .route("/matches/{id}/outcome", post().to(matches::outcome))
         .route("/admin/parks", post().to(parks::create))
         .route("/admin/users", post().to(admin::create_user))
         .route("/admin/users/{id}/suspend", post().to(admin::suspend_user))
@@ -55,7 +84,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             post().to(admin::approve_offer),
         )
         .route("/admin/offers/{id}/reject", post().to(admin::reject_offer))
-        .route("/admin/audit-log", get().to(admin::audit_log));
+        .route("/admin/audit-log", get().to(admin::audit_log))
+        .route("/admin/outbox", get().to(admin::outbox));
 }
 
 pub fn ok<T: Serialize>(v: T) -> HttpResponse {

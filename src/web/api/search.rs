@@ -37,7 +37,24 @@ fn int(name: &str, v: Option<&str>) -> AppResult<Option<i64>> {
 }
 
 impl SearchQuery {
-    fn params(&self, can_see_needs: bool) -> AppResult<SearchParams> {
+    /// A saved search's stored parameters (string values) as a query.
+    pub fn from_map(m: &serde_json::Map<String, serde_json::Value>) -> SearchQuery {
+        let get = |k: &str| m.get(k).and_then(|v| v.as_str()).map(String::from);
+        SearchQuery {
+            q: get("q"),
+            kind: get("type"),
+            category: get("category"),
+            city_code: get("city_code"),
+            park_id: get("park_id"),
+            industry: get("industry"),
+            amount_yuan: get("amount_yuan"),
+            sort: None,
+            page: None,
+            per_page: None,
+        }
+    }
+
+    pub fn params(&self, can_see_needs: bool) -> AppResult<SearchParams> {
         let q = self.q.clone().unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::field(
