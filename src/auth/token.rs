@@ -95,15 +95,56 @@ impl TokenKeys {
     /// A signed token for an unsubscribe link: `user_id` stops receiving `topic` (e.g.
     /// `match_emails`, `saved_search:12`). Valid for [`UNSUBSCRIBE_DAYS`] days.
     pub fn issue_unsubscribe(&self, user_id: i64, topic: &str, now: DateTime<Utc>) -> String {
+        self.issue_for(
+            UNSUBSCRIBE_PURPOSE,
+            user_id,
+            topic,
+            now + Duration::days(UNSUBSCRIBE_DAYS),
+            now,
+        )
+    }
+
+    /// A signed link token for one purpose (`unsubscribe`, `confirm_email`) about `topic`.
+    pub fn issue_for(
+        &self,
+        purpose: &str,
+        user_id: i64,
+        topic: &str,
+        exp: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> String {
         let claims = UnsubscribeClaims {
             sub: user_id.to_string(),
             topic: topic.to_string(),
-            purpose: UNSUBSCRIBE_PURPOSE.to_string(),
+            purpose: purpose.to_string(),
             iat: now.timestamp(),
-            exp: (now + Duration::days(UNSUBSCRIBE_DAYS)).timestamp(),
+            exp: exp.timestamp(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
+    }
+
+    /// The (user id, topic) of a valid link token of `purpose`.
+    pub fn verify_for(
+        &self,
+        purpose: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Option<(i64, String)> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.leeway = LEEWAY_SECS;
+        v.validate_exp = false;
+        v.set_required_spec_claims(&["exp", "sub", "iat"]);
+        let c = decode::<UnsubscribeClaims>(token, &self.decoding, &v)
+            .ok()?
+            .claims;
+        if c.purpose != purpose
+            || c.topic.is_empty()
+            || c.exp + LEEWAY_SECS as i64 <= now.timestamp()
+        {
+            return None;
+        }
+        Some((c.sub.parse().ok()?, c.topic))
     }
 
     /// The (user id, topic) of a valid unsubscribe token; `None` for anything else, session

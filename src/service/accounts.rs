@@ -567,3 +567,48 @@ pub fn complete_password_reset(
     )?;
     Ok((user_id, version))
 }
+
+/// Queues the address-confirmation mail of a new account.
+pub fn queue_email_confirmation(
+    conn: &mut DbConn,
+    user_id: i64,
+    confirm_url: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    crate::notify::outbox::enqueue(
+        conn,
+        crate::notify::outbox::Mail {
+            kind: "email_confirmation",
+            user_id,
+            dedupe_key: format!("email_confirmation:u{user_id}"),
+            payload: serde_json::json!({ "confirm_url": confirm_url }),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Marks the address confirmed when it is still the user's address.
+pub fn confirm_email(
+    conn: &mut DbConn,
+    user_id: i64,
+    email: &str,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let user = get_user(conn, user_id)?;
+    if user.email != email {
+        return Err(AppError::field(
+            "token",
+            Problem::Custom {
+                zh: "该链接对应的邮箱已变更".into(),
+                en: "this link is for an address the account no longer uses".into(),
+            },
+        ));
+    }
+    if user.email_confirmed_at.is_none() {
+        diesel::update(users::table.find(user_id))
+            .set(users::email_confirmed_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(user.email)
+}

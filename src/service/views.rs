@@ -21,6 +21,7 @@ pub struct UserView {
     pub organization_id: Option<i64>,
     pub park_id: Option<i64>,
     pub status: String,
+    pub email_confirmed: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -35,6 +36,7 @@ impl From<&User> for UserView {
             organization_id: u.organization_id,
             park_id: u.park_id,
             status: u.status.clone(),
+            email_confirmed: u.email_confirmed_at.is_some(),
             created_at: utc(u.created_at),
         }
     }

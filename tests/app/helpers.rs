@@ -173,11 +173,27 @@ impl TestApp {
 
     /// Indexes, then matches every queued posting now (the server also does both on its own).
     pub async fn drain_matching(&self) {
+        use diesel::prelude::*;
         self.sync_index().await;
-        let state = self.state.clone();
-        tokio::task::spawn_blocking(move || parkbridge::jobs::match_queued(&state, 1000).unwrap())
+        // The server's own matcher may hold a claim; wait until the queue is empty.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let state = self.state.clone();
+            let left: i64 = tokio::task::spawn_blocking(move || {
+                parkbridge::jobs::match_queued(&state, 1000).unwrap();
+                let mut conn = state.pool.get().unwrap();
+                parkbridge::db::schema::match_queue::table
+                    .count()
+                    .get_result(&mut conn)
+                    .unwrap()
+            })
             .await
             .unwrap();
+            if left == 0 || std::time::Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Outbox rows of a kind: (recipient email, payload).

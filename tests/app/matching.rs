@@ -683,3 +683,30 @@ async fn a_password_reset_link_works_once_and_expires() {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "expired after an hour");
 }
+
+#[tokio::test]
+async fn a_new_account_confirms_its_address_from_the_mail() {
+    let app = TestApp::spawn().await;
+    let (token, reg) = app.register("provider", None).await;
+    assert_eq!(reg["user"]["email_confirmed"], false);
+    let mails = app.outbox_of("email_confirmation");
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0, reg["user"]["email"].as_str().unwrap());
+    let url = mails[0].1["confirm_url"].as_str().unwrap();
+    let path = &url[url.find("/api/v1/").unwrap()..];
+    let (s, b) = app.get(&path.replace("token=", "token=x"), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b) = app.get(path, None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["confirmed"], true);
+    let (_, me) = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me["user"]["email_confirmed"], true);
+    // A session token is not a confirmation token, nor the other way round.
+    let (s, _) = app
+        .get(&format!("/api/v1/auth/confirm-email?token={token}"), None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let confirm_token = path.split("token=").nth(1).unwrap();
+    let (s, _) = app.get("/api/v1/me", Some(confirm_token)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}

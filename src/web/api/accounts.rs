@@ -22,8 +22,31 @@ pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<Ht
     }
     let hash = password::hash(pw).await?;
     let now = state.clock.now();
+    let keys_url = state.settings.public_url.trim_end_matches('/').to_string();
+    let confirm = {
+        let st = state.clone();
+        move |user_id: i64, email: &str| {
+            let token = st.keys.issue_for(
+                "confirm_email",
+                user_id,
+                email,
+                now + chrono::Duration::days(7),
+                now,
+            );
+            format!("{keys_url}/api/v1/auth/confirm-email?token={token}")
+        }
+    };
     let (user, org) = state
-        .tx(move |c| accounts::register(c, registration, &hash, now.naive_utc()))
+        .tx(move |c| {
+            let (user, org) = accounts::register(c, registration, &hash, now.naive_utc())?;
+            accounts::queue_email_confirmation(
+                c,
+                user.id,
+                &confirm(user.id, &user.email),
+                now.naive_utc(),
+            )?;
+            Ok((user, org))
+        })
         .await?;
     tracing::info!(user_id = user.id, organization_id = org.id, role = %user.role, "registered");
     let (token, expires_at) = state.keys.issue(user.id, user.token_version, now);
@@ -176,4 +199,27 @@ pub async fn confirm_password_reset(
         .await?;
     let (token, expires_at) = state.keys.issue(user_id, version, now);
     Ok(ok(json!({"token": token, "expires_at": expires_at})))
+}
+
+/// `GET /auth/confirm-email?token=…` (the link in the confirmation mail): marks the address as
+/// confirmed. The token names the address, so it stops working if the address changes.
+pub async fn confirm_email(
+    state: web::Data<AppState>,
+    q: web::Query<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let token = q.get("token").map(String::as_str).unwrap_or("");
+    let now = state.clock.now();
+    let Some((user_id, email)) = state.keys.verify_for("confirm_email", token, now) else {
+        return Err(AppError::field(
+            "token",
+            Problem::Custom {
+                zh: "确认链接无效或已过期".into(),
+                en: "this confirmation link is invalid or has expired".into(),
+            },
+        ));
+    };
+    let confirmed = state
+        .tx(move |c| accounts::confirm_email(c, user_id, &email, now.naive_utc()))
+        .await?;
+    Ok(ok(json!({"email": confirmed, "confirmed": true})))
 }

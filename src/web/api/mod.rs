@@ -18,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", post().to(accounts::register))
         .route("/auth/login", post().to(accounts::login))
         .route("/auth/logout-all", post().to(accounts::logout_all))
+        .route("/auth/confirm-email", get().to(accounts::confirm_email))
         .route(
             "/auth/password-reset",
             post().to(accounts::request_password_reset),
