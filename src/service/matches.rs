@@ -293,7 +293,9 @@ pub fn match_posting(
             .select(matches::need_id)
             .load(conn)?,
     };
-    let mut scored: Vec<(f64, Vec<Reason>, Side)> = Vec::new();
+    // Eligible counterparts first; text relevance is then relative to the best eligible one,
+    // so an ineligible but very similar posting does not flatten everybody else's relevance.
+    let mut eligible: Vec<Side> = Vec::new();
     for chunk in ids.chunks(500) {
         for other in Side::load_many(conn, chunk)? {
             if other.posting.status != PostingStatus::Published.as_str()
@@ -305,15 +307,27 @@ pub fn match_posting(
                 PostingKind::Need => (&me, &other),
                 PostingKind::Offer => (&other, &me),
             };
-            if matching::eligible(&need.need(), &offer.offer()).is_err() {
-                continue;
+            if matching::eligible(&need.need(), &offer.offer()).is_ok() {
+                eligible.push(other);
             }
-            let text = relevance.get(&other.posting.id).copied().unwrap_or(0.0);
-            let shared = shared_words(need, offer);
-            let s = matching::score(&need.need(), &offer.offer(), text, &shared);
-            if s.score >= matching::THRESHOLD {
-                scored.push((s.score, s.reasons, other));
-            }
+        }
+    }
+    let best = eligible
+        .iter()
+        .filter_map(|o| relevance.get(&o.posting.id).copied())
+        .fold(0.0_f64, f64::max);
+    let mut scored: Vec<(f64, Vec<Reason>, Side)> = Vec::new();
+    for other in eligible {
+        let (need, offer) = match me.kind() {
+            PostingKind::Need => (&me, &other),
+            PostingKind::Offer => (&other, &me),
+        };
+        let raw = relevance.get(&other.posting.id).copied().unwrap_or(0.0);
+        let text = if best > 0.0 { raw / best } else { 0.0 };
+        let shared = shared_words(need, offer);
+        let s = matching::score(&need.need(), &offer.offer(), text, &shared);
+        if s.score >= matching::THRESHOLD {
+            scored.push((s.score, s.reasons, other));
         }
     }
     scored.sort_by(|a, b| {
