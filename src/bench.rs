@@ -286,3 +286,61 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// `parkbridge bench matching`: the time to match one newly published posting against every
+/// published counterpart of demo data (the matcher's whole job for one approval: candidates from
+/// the index and the structured fields, hard rules, scoring, storing the matches and queueing
+/// their mail).
+pub fn matching(scale: usize, seed: u64, samples: usize, dir: Option<&Path>) -> anyhow::Result<()> {
+    use crate::db::schema::postings;
+    let dir = fresh_dir(dir)?;
+    let url = DbUrl::Sqlite(dir.join("bench.sqlite3"));
+    let pool = db::connect(&url, 4)?;
+    let mut conn = pool.get()?;
+    db::migrate(&mut conn)?;
+    let report = crate::seed::seed_demo(&mut conn, scale, seed)?;
+    println!("demo data: {report}");
+    let (index, _) = SearchIndex::open(&dir.join("search-index"))?;
+    indexer::build_all(&index, &mut conn, |_, _| {})?;
+    let mut rows = Vec::new();
+    for kind in ["need", "offer"] {
+        let ids: Vec<i64> = postings::table
+            .filter(postings::status.eq("published"))
+            .filter(postings::kind.eq(kind))
+            .order(postings::id.asc())
+            .select(postings::id)
+            .load(&mut conn)?;
+        let counterparts: i64 = postings::table
+            .filter(postings::status.eq("published"))
+            .filter(postings::kind.ne(kind))
+            .count()
+            .get_result(&mut conn)?;
+        let step = (ids.len() / samples.max(1)).max(1);
+        let mut lat = Vec::new();
+        let mut found = 0usize;
+        for id in ids.iter().step_by(step).take(samples) {
+            let t = Instant::now();
+            found +=
+                crate::service::matches::match_posting(&mut conn, &index, *id, chrono::Utc::now())
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .len();
+            lat.push(t.elapsed());
+        }
+        let n = lat.len().max(1);
+        let p = percentiles(lat);
+        rows.push((kind, counterparts, n, p, found as f64 / n as f64));
+    }
+    println!();
+    println!("| new posting | counterparts | samples | p50 ms | p99 ms | matches each |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (kind, counterparts, n, p, avg) in rows {
+        println!(
+            "| {kind} | {counterparts} | {n} | {:.1} | {:.1} | {avg:.1} |",
+            p.p50_ms, p.p99_ms
+        );
+    }
+    drop(conn);
+    drop(pool);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -79,6 +79,19 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Matching: latency of matching one new posting against all published counterparts.
+    Matching {
+        /// Number of SMEs of demo data (about 3 postings each).
+        #[arg(long, default_value_t = 3400)]
+        scale: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// New postings matched (each kind).
+        #[arg(long, default_value_t = 50)]
+        samples: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Clone)]

@@ -68,6 +68,12 @@ fn main() -> anyhow::Result<()> {
                 rounds,
                 dir,
             } => parkbridge::bench::search(scale, seed, rounds, dir.as_deref()),
+            parkbridge::config::BenchCommand::Matching {
+                scale,
+                seed,
+                samples,
+                dir,
+            } => parkbridge::bench::matching(scale, seed, samples, dir.as_deref()),
         },
         Command::Check => check(settings),
         Command::SeedDemo { scale, seed } => {
