@@ -53,15 +53,18 @@ pub struct SeedReport {
 
 impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "seeded {} SMEs and {} providers in {} parks ({} users, password {DEMO_PASSWORD})",
-            self.smes, self.providers, self.parks_used, self.users
-        )?;
         write!(
             f,
-            "{} needs ({} published), {} offers ({} published)",
-            self.needs, self.needs_published, self.offers, self.offers_published
+            "seeded {} SMEs and {} providers in {} parks ({} users, password {DEMO_PASSWORD}): \
+             {} needs ({} published), {} offers ({} published)",
+            self.smes,
+            self.providers,
+            self.parks_used,
+            self.users,
+            self.needs,
+            self.needs_published,
+            self.offers,
+            self.offers_published
         )
     }
 }
@@ -687,7 +690,7 @@ fn generate(park_rows: &[Park], scale: usize, seed: u64, now: NaiveDateTime) -> 
                 .choose(&mut rng)
                 .expect("categories")
             };
-            let place = city.map(short_place).unwrap_or("四川");
+            let place = city.map(short_city).unwrap_or("四川");
             let (title, description, details, industries) = match category {
                 Category::Financing => financing_offer(&mut rng, place, p.guarantor),
                 Category::Recruiting => recruiting_offer(&mut rng, place),
@@ -877,11 +880,6 @@ fn short_city(name: &str) -> &str {
     } else {
         name.strip_suffix('市').unwrap_or(name)
     }
-}
-
-/// A place name as it prefixes a product name: 成都市 → 成都, 江油市 → 江油, 金堂县 → 金堂.
-fn short_place(name: &str) -> &str {
-    short_city(name)
 }
 
 fn local_crop(park_name: &str) -> Option<&'static str> {
@@ -1508,12 +1506,12 @@ const POSITIONS: &[Pos] = &[
         duty: "持叉车证，负责仓库物料装卸和转运",
     },
     Pos {
-        title: "直播带货主播",
+        title: "电商直播主播",
         salary: (5000, 15000),
         headcount: (1, 5),
         skills: &["直播带货", "短视频拍摄"],
         education: "大专及以上",
-        duty: "负责直播间带货，普通话标准、表达能力强，有主播经验者优先",
+        duty: "负责直播间带货，普通话标准、表达能力强，具备主播经验者优先",
     },
     Pos {
         title: "软件测试工程师",
@@ -1718,7 +1716,7 @@ const TRAINING_TOPICS: &[TrainingTopic] = &[
     TrainingTopic {
         topic: "电商直播带货",
         titles: &["电商直播带货培训", "电商直播培训（{n}人）", "直播带货运营培训需求"],
-        why: "公司计划拓展线上销售，希望通过电商直播培训培养自己的带货主播，掌握直播间搭建、选品和话术",
+        why: "公司计划拓展线上销售，希望通过电商直播培训培养自己的直播主播，掌握直播间搭建、选品和话术",
     },
     TrainingTopic {
         topic: "数控编程",
@@ -2225,8 +2223,8 @@ const SERVICES: &[Service] = &[
         headcount: Some((50, 300)),
     },
     Service {
-        titles: &["直播带货主播专场招聘会"],
-        description: "联合本地电商直播基地举办主播专场招聘会，现场试播，帮助企业招到合适的直播带货人才。",
+        titles: &["电商直播主播专场招聘会"],
+        description: "联合本地电商直播基地举办主播专场招聘会，现场试播，帮助企业招到合适的直播人才。",
         services: &[RecruitingService::JobFair],
         fees: FREE_MOSTLY,
         headcount: Some((20, 100)),

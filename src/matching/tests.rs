@@ -710,9 +710,11 @@ fn structured_closeness_orders_pairs_as_a_loan_officer_would() {
     let central = product((100 * WAN, 2500 * WAN), (12, 60), (365, 480));
     let edge = product((500 * WAN, 600 * WAN), (12, 60), (365, 480));
     assert!(s(&n, &central, 0.5) > s(&n, &edge, 0.5));
-    assert_eq!(centrality_log(500.0, 100.0, 2500.0), 1.0);
-    assert_eq!(centrality_log(100.0, 100.0, 2500.0), 0.5);
-    assert_eq!(centrality_log(2500.0, 100.0, 2500.0), 0.5);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(close(centrality_log(500.0, 100.0, 2500.0), 1.0));
+    assert!(close(centrality_log(100.0, 100.0, 2500.0), 0.5));
+    assert!(close(centrality_log(2500.0, 100.0, 2500.0), 0.5));
+    assert!(close(centrality_lin(36.0, 12.0, 60.0), 1.0));
     // A cheaper product beats a dearer one.
     let cheap = product((100 * WAN, 2500 * WAN), (12, 60), (330, 480));
     let dear = product((100 * WAN, 2500 * WAN), (12, 60), (440, 480));
@@ -781,7 +783,7 @@ fn structured_closeness_orders_pairs_as_a_loan_officer_would() {
 // The labelled matching set
 // ---------------------------------------------------------------------------------------------
 
-/// 26 offers: 11 financing products, 7 recruiting services, 8 training programmes.
+/// 29 offers: 12 financing products, 8 recruiting services, 9 training programmes.
 fn labelled_offers() -> Vec<O> {
     use RecruitingService::{Campus, Headhunting, JobFair, LaborDispatch, OnlinePosting};
     vec![
@@ -1007,10 +1009,35 @@ fn labelled_offers() -> Vec<O> {
             &["small", "medium", "large"],
             "焊工技能提升培训 焊接技术 焊工证 特种作业",
         ),
+        // 26–28: generic competitors, open to everyone, eligible for most needs of their kind.
+        // 26
+        offer(
+            fin_offer(
+                (50 * WAN, 5000 * WAN),
+                (6, 60),
+                (400, 550),
+                &[Guarantee, Collateral::None],
+            ),
+            "融资担保增信贷款 中小企业",
+        ),
+        // 27
+        offer(
+            rec_offer(
+                &[JobFair, Headhunting, LaborDispatch, Campus, OnlinePosting],
+                Fee::Paid,
+                None,
+            ),
+            "人力资源综合服务 招聘外包",
+        ),
+        // 28
+        offer(
+            tr_offer(&["职业技能", "安全生产", "电商"], 200, Either, Fee::Paid),
+            "职业技能综合培训 多工种",
+        ),
     ]
 }
 
-/// 24 needs, each with the offers that may serve it (worked out by hand, rule by rule, in the
+/// 26 needs, each with the offers that may serve it (worked out by hand, rule by rule, in the
 /// comments) and the one that serves it best.
 fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
     let fin = |amount_wan: i64, term, collateral: &[Collateral], rate| {
@@ -1026,7 +1053,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 MIANYANG,
                 "设备更新贷款 500万 购置数控机床",
             ),
-            vec![0, 7, 10],
+            vec![0, 7, 10, 26],
             7,
         ),
         // 1: 9 (成都, C, 50万–500万 holds 500万) fails on the term; 7 is 绵阳 only.
@@ -1036,7 +1063,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 CHENGDU,
                 "设备更新贷款 五轴加工中心",
             ),
-            vec![0, 10],
+            vec![0, 10, 26],
             0,
         ),
         // 2: software (I) in 自贡 wanting credit: 2 wants IP, 4 fails the term (24 > 12).
@@ -1048,7 +1075,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "small",
                 "科技型软件企业信用贷款 研发投入",
             ),
-            vec![1, 10],
+            vec![1, 10, 26],
             1,
         ),
         // 3: 300万 is 1's maximum; 1 and 10 accept credit, 2 takes the IP.
@@ -1058,7 +1085,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 NEIJIANG,
                 "知识产权质押融资 发明专利",
             ),
-            vec![1, 2, 10],
+            vec![1, 2, 10, 26],
             2,
         ),
         // 4: a medium firm in 德阳 for 2000万: 3 (德阳), 8 (medium), 10 (60 months is its max).
@@ -1070,7 +1097,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "厂房扩建项目贷款 新建生产线",
             ),
-            vec![3, 8, 10],
+            vec![3, 8, 10, 26],
             3,
         ),
         // 5: a micro wholesaler (F) in 南充: 1 and 2 are not for F, 9 not for 南充, 8 not micro.
@@ -1082,7 +1109,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "micro",
                 "应收账款融资 订单周转 货款回笼",
             ),
-            vec![4, 6, 10],
+            vec![4, 6, 10, 26],
             4,
         ),
         // 6: 1000万 is 2's maximum but 2 wants IP; 8 starts at 1000万 and 36 months; 10's
@@ -1095,7 +1122,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "技改设备贷款 1000万 智能化改造",
             ),
-            vec![5, 8, 10],
+            vec![5, 8, 10, 26],
             5,
         ),
         // 7: a micro hotel (H) in 资阳 wanting credit: 4 wants receivables or orders.
@@ -1107,7 +1134,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "micro",
                 "小微企业流动资金贷款 门店周转",
             ),
-            vec![6, 10],
+            vec![6, 10, 26],
             6,
         ),
         // 8: 80万 on export orders from 泸州: 9 is the export-order product for 泸州.
@@ -1117,7 +1144,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 LUZHOU,
                 "外贸出口订单融资 信用证",
             ),
-            vec![1, 4, 6, 9, 10],
+            vec![1, 4, 6, 9, 10, 26],
             9,
         ),
         // 9: a large firm in 成都 for 5000万: 0 is not for large firms, 10 stops at 3000万.
@@ -1139,7 +1166,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 MIANYANG,
                 "设备贷款 购置注塑机",
             ),
-            vec![0, 1],
+            vec![0, 1, 26],
             0,
         ),
         // 11–16: recruiting.
@@ -1153,7 +1180,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 MIANYANG,
                 "招聘数控车工 质检员 两班倒",
             ),
-            vec![11, 12, 13],
+            vec![11, 12, 13, 27],
             12,
         ),
         // 12: 300 hires: 11 stops at 200; 14 (成都, ≤ 500) dispatches labour.
@@ -1165,7 +1192,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "招聘普工 300 人 装配工",
             ),
-            vec![13, 14],
+            vec![13, 14, 27],
             14,
         ),
         // 13: 30 graduates in 宜宾: 15 is the 宜宾 campus service.
@@ -1175,7 +1202,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 YIBIN,
                 "校园招聘 应届毕业生 机电一体化",
             ),
-            vec![11, 13, 15],
+            vec![11, 13, 15, 27],
             15,
         ),
         // 14: 5 software engineers (I) in 成都: 11, 13, 14 (成都), 16 (I).
@@ -1187,7 +1214,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "small",
                 "招聘 Java 软件工程师 5 名",
             ),
-            vec![11, 13, 14, 16],
+            vec![11, 13, 14, 16, 27],
             16,
         ),
         // 15: 40 welders in 德阳: 17 is the 德阳 manufacturing service.
@@ -1199,7 +1226,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "招聘焊工 40 名 装备制造",
             ),
-            vec![11, 13, 17],
+            vec![11, 13, 17, 27],
             17,
         ),
         // 16: one R&D director (M) with no city: only all-Sichuan offers; 13 hunts heads.
@@ -1211,7 +1238,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "small",
                 "招聘研发总监 新材料",
             ),
-            vec![11, 13, 16],
+            vec![11, 13, 16, 27],
             13,
         ),
         // 17–23: training.
@@ -1222,7 +1249,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 MIANYANG,
                 "一线员工安全生产培训",
             ),
-            vec![18, 21, 25],
+            vec![18, 21, 25, 28],
             18,
         ),
         // 18: a micro retailer (F) online in 成都: 21 is for C, 25 not micro, 20/24 elsewhere.
@@ -1234,7 +1261,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "micro",
                 "电商直播带货培训 主播孵化",
             ),
-            vec![18, 19, 22, 23],
+            vec![18, 19, 22, 23, 28],
             19,
         ),
         // 19: 15 on site in 德阳: 20 (德阳, CNC) is the one.
@@ -1244,7 +1271,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 DEYANG,
                 "数控编程培训 CNC 加工中心操作",
             ),
-            vec![18, 20, 21, 25],
+            vec![18, 20, 21, 25, 28],
             20,
         ),
         // 20: 50 in 乐山, either format: 19 (40) and 25 (40) are too small.
@@ -1254,7 +1281,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 LESHAN,
                 "财务税务培训 增值税 发票管理",
             ),
-            vec![18, 21, 22],
+            vec![18, 21, 22, 28],
             22,
         ),
         // 21: 20 welders in 德阳 (20 has exactly 20 places): 25 is the welding course.
@@ -1266,7 +1293,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "焊工取证培训 特种作业",
             ),
-            vec![18, 20, 21, 25],
+            vec![18, 20, 21, 25, 28],
             25,
         ),
         // 22: 80 on site, no city: 22 holds 80 but is online; only 21 is left.
@@ -1278,7 +1305,7 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "medium",
                 "精益生产管理培训 班组长",
             ),
-            vec![21],
+            vec![21, 28],
             21,
         ),
         // 23: foreign trade (F) online in 成都: 23 (成都, 外贸); 25 is on site.
@@ -1290,8 +1317,31 @@ fn labelled_needs() -> Vec<(N, Vec<usize>, usize)> {
                 "small",
                 "外贸出口合规培训 报关",
             ),
-            vec![18, 19, 22, 23],
+            vec![18, 19, 22, 23, 28],
             23,
+        ),
+        // 24: 300万 in 成都 at most 5.00%: 1 (300万 is its maximum), 0, 10 and 26 pass; 9 fails
+        //     on the term, 7 on the region, 2 and 4 on the collateral. 0 is local, for C,
+        //     cheapest and near the middle of its range.
+        (
+            need(
+                fin(300, 36, &[Equipment], Some(500)),
+                CHENGDU,
+                "设备贷款 300万 注塑设备",
+            ),
+            vec![0, 1, 10, 26],
+            0,
+        ),
+        // 25: 40 trainees, either format, in 成都: 23 holds 30, 20 and 24 are elsewhere; 19
+        //     (online, 40 places) and 25 (on site, 40 places) fit exactly.
+        (
+            need(
+                tr_need("安全生产", 40, Either),
+                CHENGDU,
+                "安全生产培训 40 人 应急演练",
+            ),
+            vec![18, 19, 21, 22, 25, 28],
+            18,
         ),
     ]
 }
@@ -1442,12 +1492,11 @@ struct Ranking {
     needs: usize,
 }
 
+/// Text relevance and shared words of a pair, given the best raw overlap of the need.
+type TextOf<'t> = &'t dyn Fn(&N, &O, f64) -> (f64, Vec<String>);
+
 /// Ranks each need's eligible offers by score; `text` gives the relevance and shared words.
-fn rank(
-    needs: &[(N, Vec<usize>, usize)],
-    offers: &[O],
-    text: &dyn Fn(&N, &O, f64) -> (f64, Vec<String>),
-) -> Ranking {
+fn rank(needs: &[(N, Vec<usize>, usize)], offers: &[O], text: TextOf) -> Ranking {
     let mut r = Ranking {
         top3: 0,
         top1: 0,
@@ -1577,6 +1626,37 @@ fn the_labelled_set_is_matched_exactly_and_the_best_offer_ranks_in_the_top_three
     assert!(
         min(&scores_of_best) >= THRESHOLD,
         "a labelled best offer is never cut by the threshold"
+    );
+
+    // Without any text relevance (an offer the index did not find), structure alone decides.
+    let blind: Vec<(f64, bool)> = needs
+        .iter()
+        .flat_map(|(n, want, best)| want.iter().map(move |oi| (n, *oi, oi == best)))
+        .map(|(n, oi, is_best)| {
+            let o = &offers[oi];
+            (
+                score(&need_side(n), &offer_side(o), 0.0, &[]).score,
+                is_best,
+            )
+        })
+        .collect();
+    let blind_best: Vec<f64> = blind.iter().filter(|b| b.1).map(|b| b.0).collect();
+    let blind_rest: Vec<f64> = blind.iter().filter(|b| !b.1).map(|b| b.0).collect();
+    assert!(
+        min(&blind_best) >= THRESHOLD,
+        "structure alone keeps every labelled best offer above the threshold"
+    );
+    println!(
+        "relevance 0: labelled best {:.3}–{:.3} ({} of {} ≥ THRESHOLD), other eligible \
+         {:.3}–{:.3} ({} of {} ≥ THRESHOLD)",
+        min(&blind_best),
+        max(&blind_best),
+        blind_best.iter().filter(|s| **s >= THRESHOLD).count(),
+        blind_best.len(),
+        min(&blind_rest),
+        max(&blind_rest),
+        blind_rest.iter().filter(|s| **s >= THRESHOLD).count(),
+        blind_rest.len(),
     );
 
     // 3. Ranking: with the word overlap as text relevance, and with a constant 0.5.
