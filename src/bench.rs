@@ -344,3 +344,65 @@ pub fn matching(scale: usize, seed: u64, samples: usize, dir: Option<&Path>) -> 
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// `parkbridge bench mail --smtp-url smtp://127.0.0.1:2525 --count N`: queues N mails (to N
+/// users) and times the worker delivering them all to that SMTP server (or to `.eml` files
+/// when no URL is given).
+pub fn mail(count: usize, smtp_url: Option<String>, dir: Option<&Path>) -> anyhow::Result<()> {
+    let dir = fresh_dir(dir)?;
+    let mut settings = Settings::for_paths(
+        &format!("sqlite://{}", dir.join("bench.sqlite3").display()),
+        &dir,
+    );
+    settings.smtp_url = smtp_url.clone();
+    settings.jwt_secret = Some("benchmark-secret-benchmark-secret-benchmark".into());
+    let target = smtp_url.unwrap_or_else(|| format!("{} (files)", settings.mail_dir.display()));
+    actix_web::rt::System::new().block_on(async move {
+        let state = crate::startup::build_state(settings, Clock::default())?;
+        {
+            let mut conn = state.pool.get()?;
+            crate::seed::seed_demo(&mut conn, count.div_ceil(2).max(3), 1)?;
+            // Only the mail measured here is pending.
+            diesel::update(crate::db::schema::outbox::table).set(crate::db::schema::outbox::status.eq("sent")).execute(&mut conn)?;
+            let users: Vec<i64> = crate::db::schema::users::table
+                .select(crate::db::schema::users::id)
+                .limit(count as i64)
+                .load(&mut conn)?;
+            let now = chrono::Utc::now().naive_utc();
+            crate::db::transaction(&mut conn, |c| {
+                for (i, user_id) in users.iter().cycle().take(count).enumerate() {
+                    crate::notify::outbox::enqueue(
+                        c,
+                        crate::notify::outbox::Mail {
+                            kind: "posting_approved",
+                            user_id: *user_id,
+                            dedupe_key: format!("bench:{i}"),
+                            payload: serde_json::json!({"posting_id": i, "kind": "need", "title": format!("设备更新贷款 第{i}号")}),
+                        },
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let started = Instant::now();
+        let mut sent = 0;
+        let mut failed = 0;
+        while sent + failed < count {
+            let r = crate::notify::worker::deliver_due(&state, 200).await?;
+            if r.claimed == 0 {
+                break;
+            }
+            sent += r.sent;
+            failed += r.retried + r.dead;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!("| mails | sent | failed | seconds | mails/s | to |");
+        println!("| ---: | ---: | ---: | ---: | ---: | --- |");
+        println!("| {count} | {sent} | {failed} | {secs:.2} | {:.0} | {target} |", sent as f64 / secs.max(1e-9));
+        Ok::<_, anyhow::Error>(())
+    })?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

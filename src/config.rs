@@ -79,6 +79,16 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Mail: throughput of the outbox worker to an SMTP server (or to .eml files).
+    Mail {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// e.g. smtp://127.0.0.1:2525 (python3 -m aiosmtpd -n -l 127.0.0.1:2525 is a local sink).
+        #[arg(long = "to")]
+        smtp: Option<String>,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Matching: latency of matching one new posting against all published counterparts.
     Matching {
         /// Number of SMEs of demo data (about 3 postings each).

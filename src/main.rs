@@ -22,7 +22,12 @@ fn main() -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
                 if parkbridge::seed::is_empty(&mut conn)? {
                     let report = parkbridge::seed::seed_demo(&mut conn, 40, 42)?;
-                    tracing::info!(?report, "demo data added");
+                    let queued = parkbridge::service::matches::enqueue_published_needs(
+                        &mut conn,
+                        chrono::Utc::now().naive_utc(),
+                    )
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    tracing::info!(%report, queued, "demo data added; its needs are being matched");
                 } else {
                     tracing::info!("the database has data already: no demo data added");
                 }
@@ -74,6 +79,9 @@ fn main() -> anyhow::Result<()> {
                 samples,
                 dir,
             } => parkbridge::bench::matching(scale, seed, samples, dir.as_deref()),
+            parkbridge::config::BenchCommand::Mail { count, smtp, dir } => {
+                parkbridge::bench::mail(count, smtp, dir.as_deref())
+            }
         },
         Command::Check => check(settings),
         Command::SeedDemo { scale, seed } => {

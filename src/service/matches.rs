@@ -1255,3 +1255,19 @@ pub fn escalate_due(conn: &mut DbConn, now: DateTime<Utc>, sla_days: i64) -> App
     }
     Ok(due.len())
 }
+
+/// Queues every published need for matching (for demo data, whose postings were published
+/// without passing through approval). Returns how many were queued.
+pub fn enqueue_published_needs(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+    let ids: Vec<i64> = postings::table
+        .filter(postings::kind.eq("need"))
+        .filter(postings::status.eq(PostingStatus::Published.as_str()))
+        .select(postings::id)
+        .load(conn)?;
+    crate::db::transaction(conn, |conn| {
+        for id in &ids {
+            enqueue(conn, *id, now)?;
+        }
+        Ok(ids.len())
+    })
+}

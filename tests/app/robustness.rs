@@ -152,3 +152,132 @@ async fn hostile_strings_are_stored_and_returned_verbatim() {
         .await;
     assert_eq!(b["title"], hostile);
 }
+
+#[tokio::test]
+async fn random_json_at_every_other_writing_endpoint_never_makes_a_500() {
+    let app = TestApp::spawn().await;
+    app.wait_ready().await;
+    let admin = app.platform_admin().await;
+    let (sme, sme_org) = app.verified_sme(&admin, PARK).await;
+    let (provider, _) = app.verified_provider(&admin).await;
+    let need = app.published(&sme, &admin, "need", financing_need()).await;
+    let offer = app
+        .published(&provider, &admin, "offer", financing_offer())
+        .await;
+    app.drain_matching().await;
+    let (_, list) = app
+        .get(&format!("/api/v1/needs/{need}/matches"), Some(&sme))
+        .await;
+    let m = list["items"][0]["id"].as_i64().expect("a match");
+
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = arb_json();
+    let mut bodies: Vec<Value> = (0..80)
+        .map(|_| strategy.new_tree(&mut runner).expect("generate").current())
+        .collect();
+    bodies.extend([
+        json!({"offer_id": offer, "note": 5}),
+        json!({"need_id": "1"}),
+        json!({"result": "succeeded", "amount_yuan": -3}),
+        json!({"reason_code": ["other"]}),
+        json!({"name": "x", "query": {"q": 1, "park_id": "abc"}, "frequency": "daily"}),
+        json!({"match_emails": null}),
+        json!({"email": "a@b.cn", "password": PASSWORD, "display_name": "x", "role": "sme", "organization": []}),
+    ]);
+    use reqwest::Method;
+    let targets: Vec<(Method, String, Option<String>)> = vec![
+        (
+            Method::POST,
+            format!("/api/v1/needs/{need}/respond"),
+            Some(provider.clone()),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/offers/{offer}/apply"),
+            Some(sme.clone()),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/matches/{m}/interest"),
+            Some(sme.clone()),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/matches/{m}/outcome"),
+            Some(provider.clone()),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/matches/{m}/decline"),
+            Some(sme.clone()),
+        ),
+        (
+            Method::POST,
+            "/api/v1/me/saved-searches".into(),
+            Some(sme.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/me/notification-settings".into(),
+            Some(sme.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/me/password".into(),
+            Some(provider.clone()),
+        ),
+        (Method::POST, "/api/v1/auth/register".into(), None),
+        (Method::POST, "/api/v1/auth/password-reset".into(), None),
+        (
+            Method::POST,
+            "/api/v1/auth/password-reset/confirm".into(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/parks".into(),
+            Some(admin.clone()),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/users".into(),
+            Some(admin.clone()),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/organizations/{sme_org}/reject"),
+            Some(admin.clone()),
+        ),
+    ];
+    for body in &bodies {
+        for (method, path, token) in &targets {
+            let (status, answer) = app
+                .call(method.clone(), path, token.as_deref(), Some(body.clone()))
+                .await;
+            assert!(
+                status.is_success() || status.is_client_error(),
+                "{method} {path} with {body} answered {status}: {answer}"
+            );
+            if status.is_client_error() {
+                assert!(
+                    answer["error"]["code"].is_string(),
+                    "{method} {path}: {answer}"
+                );
+            }
+        }
+    }
+    for q in [
+        "from=2026-13-01",
+        "to=x",
+        "park_id=-1",
+        "from=2027-01-01&to=2026-01-01",
+    ] {
+        let (s, _) = app
+            .get(&format!("/api/v1/admin/stats?{q}"), Some(&admin))
+            .await;
+        assert!(s.is_client_error() || s.is_success(), "{q}: {s}");
+    }
+}
