@@ -27,7 +27,7 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
         let digests = state
             .db(move |c| {
                 crate::service::saved::run_digests(c, &index, now, |m, see| {
-                    crate::web::api::search::SearchQuery::from_map(m).params(see)
+                    crate::search::params::SearchQuery::from_map(m).params(see)
                 })
             })
             .await?;

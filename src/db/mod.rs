@@ -205,10 +205,6 @@ pub fn ping(pool: &Pool) -> AppResult<()> {
     conn.ping().map_err(AppError::from)
 }
 
-pub fn now_naive(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
-    t.naive_utc()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -236,6 +236,8 @@ pub struct MatchInterestMail {
     pub offer_id: i64,
     pub offer_title: String,
     pub from_organization: String,
+    /// The note sent with `respond` / `apply`, if any.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,6 +4,7 @@
 
 pub mod indexer;
 pub mod labelled;
+pub mod params;
 pub mod query;
 
 use std::path::{Path, PathBuf};
@@ -194,11 +195,6 @@ impl SearchIndex {
         self.set_last_applied(last_change_id);
         Ok(())
     }
-
-    /// Ids in the index by kind (for `parkbridge check`).
-    pub fn ids(&self) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
-        ids_in(&self.reader)
-    }
 }
 
 /// Opens an index without taking its writer lock (a running server may hold it), for reading.
@@ -225,29 +221,23 @@ pub fn open_reader(dir: &Path) -> anyhow::Result<(IndexReader, Watermark)> {
 
 /// Ids in the index by kind: (needs, offers), sorted.
 pub fn ids_in(reader: &IndexReader) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
-    {
-        use tantivy::collector::DocSetCollector;
-        let searcher = reader.searcher();
-        let docs = searcher.search(&tantivy::query::AllQuery, &DocSetCollector)?;
-        let (mut needs, mut offers) = (Vec::new(), Vec::new());
-        for addr in docs {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let id = seg.fast_fields().u64("id")?.first(addr.doc_id).unwrap_or(0) as i64;
-            let kind = seg
-                .fast_fields()
-                .u64("kind")?
-                .first(addr.doc_id)
-                .unwrap_or(0);
-            if kind == KIND_NEED {
+    let searcher = reader.searcher();
+    let (mut needs, mut offers) = (Vec::new(), Vec::new());
+    for seg in searcher.segment_readers() {
+        let ids = seg.fast_fields().u64("id")?;
+        let kinds = seg.fast_fields().u64("kind")?;
+        for doc in seg.doc_ids_alive() {
+            let id = ids.first(doc).unwrap_or(0) as i64;
+            if kinds.first(doc) == Some(KIND_NEED) {
                 needs.push(id);
             } else {
                 offers.push(id);
             }
         }
-        needs.sort_unstable();
-        offers.sort_unstable();
-        Ok((needs, offers))
     }
+    needs.sort_unstable();
+    offers.sort_unstable();
+    Ok((needs, offers))
 }
 
 fn clear_dir(dir: &Path) -> anyhow::Result<()> {

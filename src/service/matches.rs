@@ -448,16 +448,15 @@ fn queue_match_mail(
                         Mail {
                             kind: "new_matches",
                             user_id,
-                            dedupe_key: dedupe,
+                            dedupe_key: dedupe.clone(),
                             payload: json!({"digest": true, "posting_id": posting.id, "kind": posting.kind, "title": posting.title, "matches": items}),
                         },
                         now,
                     )?;
+                    // Held back until the digest hour; later matches of the day join it.
                     diesel::update(
-                        crate::db::schema::outbox::table.filter(
-                            crate::db::schema::outbox::dedupe_key
-                                .eq(format!("new_matches_daily:u{user_id}:{}", send_at.date())),
-                        ),
+                        crate::db::schema::outbox::table
+                            .filter(crate::db::schema::outbox::dedupe_key.eq(&dedupe)),
                     )
                     .set(crate::db::schema::outbox::next_attempt_at.eq(send_at))
                     .execute(conn)?;
@@ -780,6 +779,7 @@ fn require_verified(actor: &Actor) -> AppResult<()> {
 
 /// Marks one side interested; when both are, the match is connected and both get the other's
 /// contact by mail.
+#[allow(clippy::too_many_arguments)]
 fn mark_interest(
     conn: &mut DbConn,
     actor: &Actor,
@@ -787,6 +787,7 @@ fn mark_interest(
     need: &Side,
     offer: &Side,
     side: Party,
+    note: Option<&str>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let status = MatchStatus::from_db(&m.status);
@@ -854,8 +855,7 @@ fn mark_interest(
                 )?;
             }
         }
-    } else if m.sme_interested_at.is_none() && m.provider_interested_at.is_none() || next != status
-    {
+    } else if next != status {
         let (from, to) = match side {
             Party::Sme => (need, offer),
             Party::Provider => (offer, need),
@@ -873,6 +873,7 @@ fn mark_interest(
                     payload: json!({
                         "match_id": m.id, "need_id": need.posting.id, "need_title": need.posting.title,
                         "offer_id": offer.posting.id, "offer_title": offer.posting.title, "from_organization": from.org.name,
+                        "note": note,
                     }),
                 },
                 now,
@@ -893,7 +894,7 @@ pub fn interest(
     let (need, offer) = match_sides(conn, &m)?;
     let side = party(actor, &need, &offer)?;
     require_verified(actor)?;
-    mark_interest(conn, actor, &m, &need, &offer, side, now.naive_utc())?;
+    mark_interest(conn, actor, &m, &need, &offer, side, None, now.naive_utc())?;
     get(conn, actor, id, lang)
 }
 
@@ -921,7 +922,7 @@ pub fn answer(
         PostingKind::Offer => "need_id",
     };
     let own_id = o.int(own_key, &mut errs);
-    let _note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+    let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
     errs.into_result()?;
     let own_id = own_id.ok_or(AppError::NotFound)?;
     let own = match Side::load(conn, own_id) {
@@ -997,7 +998,16 @@ pub fn answer(
         }
     };
     let side = party(actor, need, offer)?;
-    mark_interest(conn, actor, &m, need, offer, side, n)?;
+    mark_interest(
+        conn,
+        actor,
+        &m,
+        need,
+        offer,
+        side,
+        note.flatten().as_deref(),
+        n,
+    )?;
     get(conn, actor, m.id, lang)
 }
 

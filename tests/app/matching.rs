@@ -381,6 +381,12 @@ async fn respond_and_apply_refuse_ineligible_pairs_naming_the_rule() {
         .await;
     assert_eq!(s, StatusCode::OK, "{m}");
     assert_eq!(m["status"], "provider_interested");
+    let told = app.outbox_of("match_interest");
+    assert_eq!(told.len(), 1, "the SME hears of the provider's answer");
+    assert_eq!(
+        told[0].1["note"], "可安排下月开班",
+        "with the provider's note"
+    );
     let (s, m2) = app
         .post(
             &format!("/api/v1/offers/{offer}/apply"),

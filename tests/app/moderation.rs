@@ -231,3 +231,43 @@ async fn contacts_are_shown_to_the_organisation_and_admins_only() {
     let (_, b) = app.get(&path, Some(&platform)).await;
     assert_eq!(b["contact"]["name"], "张伟");
 }
+
+#[tokio::test]
+async fn platform_admins_see_mail_that_could_not_be_delivered() {
+    use diesel::prelude::*;
+    use parkbridge::db::schema::outbox;
+    let app = TestApp::spawn().await;
+    let platform = app.platform_admin().await;
+    let park_admin = app.park_admin(PARK).await;
+    let (_, reg) = app.register("sme", Some(PARK)).await;
+    {
+        let mut conn = app.state.pool.get().unwrap();
+        diesel::update(outbox::table)
+            .set((
+                outbox::status.eq("dead"),
+                outbox::attempts.eq(10),
+                outbox::last_error.eq("550 mailbox unavailable"),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let (s, b) = app.get("/api/v1/admin/outbox", Some(&platform)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["total"], 1);
+    assert_eq!(b["items"][0]["recipient_email"], reg["user"]["email"]);
+    assert_eq!(b["items"][0]["last_error"], "550 mailbox unavailable");
+    assert!(b["items"][0]["message_id"]
+        .as_str()
+        .unwrap()
+        .starts_with('<'));
+    let (_, b) = app
+        .get("/api/v1/admin/outbox?status=pending", Some(&platform))
+        .await;
+    assert_eq!(b["total"], 0);
+    let (s, _) = app
+        .get("/api/v1/admin/outbox?status=lost", Some(&platform))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = app.get("/api/v1/admin/outbox", Some(&park_admin)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

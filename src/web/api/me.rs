@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 use super::{created, ok};
 use crate::auth::AuthUser;
 use crate::error::AppResult;
+use crate::search::params::SearchQuery;
 use crate::service::saved;
 use crate::state::AppState;
-use crate::web::api::search::SearchQuery;
 use crate::web::body::RawBody;
 
 pub async fn list_saved(
