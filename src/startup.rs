@@ -91,13 +91,11 @@ impl Application {
                         .add(("X-Frame-Options", "DENY"))
                         .add((
                             "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'",
+                            crate::web::html::CSP,
                         )),
                 )
                 .configure(crate::web::routes)
-                .default_service(actix_web::web::to(|| async {
-                    crate::web::errors::not_found()
-                }))
+                .default_service(actix_web::web::to(crate::web::html::fallback))
         })
         .listen(listener)?;
         if let Some(w) = workers {

@@ -18,6 +18,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "pb_session";
+/// The session cookie's name when the site is served over https (the `__Host-` prefix makes the
+/// browser refuse it unless it is `Secure`, host-only and for `/`).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-pb_session";
 
 /// The signed-in caller, as loaded from the database on this request.
 #[derive(Debug, Clone)]
@@ -72,11 +75,21 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
             .eq_ignore_ascii_case("bearer")
             .then(|| token.trim().to_string());
     }
-    req.cookie(SESSION_COOKIE).map(|c| c.value().to_string())
+    // The session cookie signs in the pages. The JSON API takes it only for reads (a CSV
+    // download from the statistics page, say): its writes need the Authorization header, so a
+    // cookie alone can never change anything through it, whatever a foreign page sends.
+    let api_write = req.path().starts_with("/api/") && !req.method().is_safe();
+    if api_write {
+        return None;
+    }
+    [SECURE_SESSION_COOKIE, SESSION_COOKIE]
+        .iter()
+        .find_map(|name| req.cookie(name))
+        .map(|c| c.value().to_string())
 }
 
 /// Loads the caller of a request that carries a token. `Ok(None)` means no token was sent.
-async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
+pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
     let Some(token) = bearer_token(req) else {
         return Ok(None);
     };

@@ -36,6 +36,7 @@ const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
 /// How long an unsubscribe link keeps working: mail is read late, and the link must still work.
 pub const UNSUBSCRIBE_DAYS: i64 = 365;
 
+#[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,

@@ -6,6 +6,8 @@ pub mod matches;
 pub mod parks;
 pub mod postings;
 pub mod saved;
+pub mod searching;
+pub mod sessions;
 pub mod stats;
 pub mod views;
 

@@ -192,6 +192,22 @@ pub fn create(
     Ok(view(&row))
 }
 
+/// Saves a search for `actor`, its query checked as `GET /search` would check it for them.
+pub fn create_for(
+    conn: &mut DbConn,
+    actor: &crate::auth::Actor,
+    body: &Value,
+    now: NaiveDateTime,
+) -> AppResult<SavedSearchView> {
+    let can_see_needs = actor.may_see_needs();
+    let check = |m: &Map<String, Value>| {
+        crate::search::params::SearchQuery::from_map(m)
+            .params(can_see_needs)
+            .map(|_| ())
+    };
+    create(conn, actor.user_id, body, check, now)
+}
+
 pub fn delete(conn: &mut DbConn, user_id: i64, id: i64) -> AppResult<()> {
     diesel::delete(saved_search_hits::table.filter(saved_search_hits::saved_search_id.eq(id)))
         .execute(conn)?;

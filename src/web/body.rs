@@ -17,6 +17,11 @@ impl RawBody {
         crate::domain::input::parse_json(&self.0)
     }
 
+    /// The bytes as they came.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// For actions whose body is optional: no body is an empty object.
     pub fn json_or_empty(&self) -> Result<Value, AppError> {
         if self.0.iter().all(|b| b.is_ascii_whitespace()) {

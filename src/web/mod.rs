@@ -3,6 +3,7 @@
 pub mod api;
 pub mod body;
 pub mod errors;
+pub mod html;
 pub mod observe;
 pub mod unsubscribe;
 
@@ -21,5 +22,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(api::health::readyz))
     .route("/metrics", web::get().to(observe::metrics))
     .configure(unsubscribe::routes)
-    .service(web::scope("/api/v1").configure(api::routes));
+    .service(web::scope("/api/v1").configure(api::routes))
+    .configure(html::routes);
 }

@@ -2,60 +2,21 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::{created, ok};
-use crate::auth::{client_address, password, AuthUser};
-use crate::domain::input::Obj;
-use crate::domain::{Password, UserStatus};
-use crate::error::{AppError, AppResult, FieldErrors, Problem};
-use crate::service::accounts;
+use crate::auth::{client_address, AuthUser};
+use crate::error::AppResult;
+use crate::service::{accounts, sessions};
 use crate::service::views::{OrganizationView, UserView};
 use crate::state::AppState;
 use crate::web::body::RawBody;
 
 pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<HttpResponse> {
-    let (registration, pw) = accounts::parse_registration(&body.json()?)?;
-    let email = registration.email.clone();
-    if state.db(move |c| accounts::email_taken(c, &email)).await? {
-        return Err(AppError::conflict(
-            "该邮箱已注册，请直接登录",
-            "this email is already registered: sign in instead",
-        ));
-    }
-    let hash = password::hash(pw).await?;
-    let now = state.clock.now();
-    let keys_url = state.settings.public_url.trim_end_matches('/').to_string();
-    let confirm = {
-        let st = state.clone();
-        move |user_id: i64, email: &str| {
-            let token = st.keys.issue_for(
-                "confirm_email",
-                user_id,
-                email,
-                now + chrono::Duration::days(7),
-                now,
-            );
-            format!("{keys_url}/api/v1/auth/confirm-email?token={token}")
-        }
-    };
-    let (user, org) = state
-        .tx(move |c| {
-            let (user, org) = accounts::register(c, registration, &hash, now.naive_utc())?;
-            accounts::queue_email_confirmation(
-                c,
-                user.id,
-                &confirm(user.id, &user.email),
-                now.naive_utc(),
-            )?;
-            Ok((user, org))
-        })
-        .await?;
-    tracing::info!(user_id = user.id, organization_id = org.id, role = %user.role, "registered");
-    let (token, expires_at) = state.keys.issue(user.id, user.token_version, now);
+    let (session, user, org) = sessions::register(&state, &body.json()?).await?;
     let org_view = state
         .db(move |c| accounts::organization_view(c, org.id, true))
         .await?;
     Ok(created(json!({
-        "token": token,
-        "expires_at": expires_at,
+        "token": session.token,
+        "expires_at": session.expires_at,
         "user": UserView::from(&user),
         "organization": org_view,
     })))
@@ -66,45 +27,9 @@ pub async fn login(
     state: web::Data<AppState>,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let body = body.json()?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let email = o.str("email", &mut errs).map(|s| s.trim().to_lowercase());
-    let pw = o.str("password", &mut errs).map(str::to_string);
-    let (Some(email), Some(pw)) = (email, pw) else {
-        return Err(AppError::Validation(errs));
-    };
-    let address = client_address(&req);
-    if let Some(retry_after_secs) = state.throttle.retry_after(&email, &address) {
-        tracing::warn!(address, "login throttled");
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
-    let lookup = email.clone();
-    let user = state
-        .db(move |c| accounts::find_user_by_email(c, &lookup))
-        .await?;
-    let valid = password::verify(pw, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let user = match user {
-        Some(u) if valid => u,
-        _ => {
-            state.throttle.record_failure(&email, &address);
-            tracing::warn!(address, known_account = user.is_some(), "login failed");
-            return Err(AppError::InvalidCredentials);
-        }
-    };
-    state.throttle.record_success(&email);
-    if UserStatus::from_db(&user.status) != UserStatus::Active {
-        tracing::warn!(user_id = user.id, "login refused: account suspended");
-        return Err(AppError::Forbidden(
-            "this account is suspended / 账号已停用",
-        ));
-    }
-    tracing::info!(user_id = user.id, address, "login succeeded");
-    let (token, expires_at) = state
-        .keys
-        .issue(user.id, user.token_version, state.clock.now());
+    let (session, user) = sessions::login(&state, &body.json()?, &client_address(&req)).await?;
     Ok(ok(
-        json!({"token": token, "expires_at": expires_at, "user": UserView::from(&user)}),
+        json!({"token": session.token, "expires_at": session.expires_at, "user": UserView::from(&user)}),
     ))
 }
 
@@ -136,27 +61,8 @@ pub async fn change_password(
     AuthUser(actor): AuthUser,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let body = body.json()?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let current = o.str("current_password", &mut errs).map(str::to_string);
-    let new = o.parse_str("new_password", &mut errs, Password::parse);
-    let (Some(current), Some(new)) = (current, new) else {
-        return Err(AppError::Validation(errs));
-    };
-    let user_id = actor.user_id;
-    let user = state.db(move |c| accounts::get_user(c, user_id)).await?;
-    if !password::verify(current, Some(user.password_hash)).await? {
-        return Err(AppError::field("current_password", Problem::WrongPassword));
-    }
-    let hash = password::hash(new).await?;
-    let now = state.clock.now();
-    let version = state
-        .tx(move |c| accounts::set_password(c, user_id, &hash, now.naive_utc()))
-        .await?;
-    tracing::info!(user_id, "password changed");
-    let (token, expires_at) = state.keys.issue(user_id, version, now);
-    Ok(ok(json!({"token": token, "expires_at": expires_at})))
+    let session = sessions::change_password(&state, actor.user_id, &body.json()?).await?;
+    Ok(ok(json!({"token": session.token, "expires_at": session.expires_at})))
 }
 
 /// `POST /auth/password-reset {email}`: always 202, so nobody learns which addresses exist.
@@ -164,18 +70,7 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let body = body.json()?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let email = o.str("email", &mut errs).map(str::to_string);
-    let Some(email) = email else {
-        return Err(AppError::Validation(errs));
-    };
-    let now = state.clock.now().naive_utc();
-    let public_url = state.settings.public_url.clone();
-    state
-        .tx(move |c| accounts::request_password_reset(c, &email, &public_url, now))
-        .await?;
+    sessions::request_password_reset(&state, &body.json()?).await?;
     Ok(HttpResponse::Accepted().json(json!({})))
 }
 
@@ -184,42 +79,18 @@ pub async fn confirm_password_reset(
     state: web::Data<AppState>,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let body = body.json()?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let token = o.str("token", &mut errs).map(str::to_string);
-    let new = o.parse_str("new_password", &mut errs, Password::parse);
-    let (Some(token), Some(new)) = (token, new) else {
-        return Err(AppError::Validation(errs));
-    };
-    let hash = password::hash(new).await?;
-    let now = state.clock.now();
-    let (user_id, version) = state
-        .tx(move |c| accounts::complete_password_reset(c, &token, &hash, now.naive_utc()))
-        .await?;
-    let (token, expires_at) = state.keys.issue(user_id, version, now);
-    Ok(ok(json!({"token": token, "expires_at": expires_at})))
+    let session = sessions::confirm_password_reset(&state, &body.json()?).await?;
+    Ok(ok(json!({"token": session.token, "expires_at": session.expires_at})))
 }
 
-/// `GET /auth/confirm-email?token=…` (the link in the confirmation mail): marks the address as
-/// confirmed. The token names the address, so it stops working if the address changes.
+/// `GET /auth/confirm-email?token=…`: marks the address as confirmed. The token names the
+/// address, so it stops working if the address changes. (The mail links to the page
+/// `/confirm-email`, which does the same.)
 pub async fn confirm_email(
     state: web::Data<AppState>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let token = q.get("token").map(String::as_str).unwrap_or("");
-    let now = state.clock.now();
-    let Some((user_id, email)) = state.keys.verify_for("confirm_email", token, now) else {
-        return Err(AppError::field(
-            "token",
-            Problem::Custom {
-                zh: "确认链接无效或已过期".into(),
-                en: "this confirmation link is invalid or has expired".into(),
-            },
-        ));
-    };
-    let confirmed = state
-        .tx(move |c| accounts::confirm_email(c, user_id, &email, now.naive_utc()))
-        .await?;
+    let confirmed = sessions::confirm_email(&state, token).await?;
     Ok(ok(json!({"email": confirmed, "confirmed": true})))
 }

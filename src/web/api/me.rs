@@ -5,7 +5,6 @@ use actix_web::{web, HttpResponse};
 use super::{created, ok};
 use crate::auth::AuthUser;
 use crate::error::AppResult;
-use crate::search::params::SearchQuery;
 use crate::service::saved;
 use crate::state::AppState;
 use crate::web::body::RawBody;
@@ -27,18 +26,9 @@ pub async fn create_saved(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let body = body.json()?;
-    let can_see_needs = a.may_see_needs();
     let now = state.clock.now().naive_utc();
     let v = state
-        .tx(move |c| {
-            saved::create(
-                c,
-                a.user_id,
-                &body,
-                |m| SearchQuery::from_map(m).params(can_see_needs).map(|_| ()),
-                now,
-            )
-        })
+        .tx(move |c| saved::create_for(c, &a, &body, now))
         .await?;
     Ok(created(v))
 }

@@ -1,0 +1,386 @@
+//! HTML forms: the submitted fields, their conversion into the JSON bodies the services parse
+//! (so a form and an API call meet the same rules), and what a form shows again after an error.
+//!
+//! Fields are named by the JSON path they fill (`financing.amount_yuan`,
+//! `recruiting.positions[0].title`), so a service's field error lands beside its field.
+//! Amounts of financing are typed in 万元 and rates in percent; the conversion is here.
+
+use std::collections::HashMap;
+
+use actix_web::{FromRequest, HttpRequest};
+use serde_json::{Map, Value};
+
+use super::csrf;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
+use crate::web::body::RawBody;
+
+/// A submitted `application/x-www-form-urlencoded` form whose CSRF token has been checked.
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The trimmed value, or None when it is empty.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The form as a JSON object for a service (see the module notes).
+    pub fn to_json(&self) -> Value {
+        let mut root = Value::Object(Map::new());
+        for (name, raw) in &self.0 {
+            if name.starts_with('_') {
+                continue;
+            }
+            let key = last_key(name);
+            let raw = raw.trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let value = convert(key, raw);
+            let Some(slot) = slot(&mut root, name) else {
+                continue;
+            };
+            if MULTI.contains(&key) {
+                if !slot.is_array() {
+                    *slot = Value::Array(vec![]);
+                }
+                if let Value::Array(a) = slot {
+                    a.push(value);
+                }
+            } else {
+                *slot = value;
+            }
+        }
+        drop_empty_rows(&mut root);
+        root
+    }
+
+    /// What to show in the form again: the values as typed.
+    pub fn state(&self) -> FormState {
+        let mut values: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in &self.0 {
+            if !k.starts_with('_') {
+                values.entry(k.clone()).or_default().push(v.clone());
+            }
+        }
+        FormState {
+            values,
+            errors: HashMap::new(),
+            message: None,
+        }
+    }
+}
+
+impl FromRequest for Form {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = RawBody::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let body = body.await?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body.bytes())
+                .map_err(|e| AppError::BadRequest(format!("bad form: {e}")))?;
+            let form = Form(pairs);
+            csrf::check(&req, form.get("_csrf"))?;
+            Ok(form)
+        })
+    }
+}
+
+/// Fields that take several values (checkboxes, multiple selects).
+const MULTI: &[&str] = &[
+    "collateral",
+    "collateral_accepted",
+    "services",
+    "regions",
+    "industries",
+    "sizes",
+];
+/// Fields typed as a list separated by commas, 、 or spaces.
+const LISTS: &[&str] = &["skills", "topics"];
+/// Financing amounts, typed in 万元.
+const WAN: &[&str] = &["amount_yuan", "amount_min_yuan", "amount_max_yuan"];
+/// Whole numbers.
+const INTS: &[&str] = &[
+    "term_months",
+    "term_min_months",
+    "term_max_months",
+    "headcount",
+    "capacity",
+    "max_headcount",
+    "salary_min_yuan",
+    "salary_max_yuan",
+    "budget_yuan",
+    "employees",
+    "park_id",
+    "amount_yuan_exact",
+];
+const BOOLS: &[&str] = &["submit", "enabled"];
+
+fn last_key(name: &str) -> &str {
+    let tail = name.rsplit('.').next().unwrap_or(name);
+    tail.split('[').next().unwrap_or(tail)
+}
+
+fn convert(key: &str, raw: &str) -> Value {
+    if WAN.contains(&key) {
+        return match raw.replace([',', '，'], "").parse::<f64>() {
+            Ok(w) if w.is_finite() && w.abs() < 1e11 => Value::from((w * 10_000.0).round() as i64),
+            _ => Value::from(raw),
+        };
+    }
+    if key.ends_with("_bp") {
+        return match raw.trim_end_matches('%').parse::<f64>() {
+            Ok(p) if p.is_finite() && p.abs() < 1e6 => Value::from((p * 100.0).round() as i64),
+            _ => Value::from(raw),
+        };
+    }
+    if INTS.contains(&key) {
+        return match raw.replace([',', '，'], "").parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::from(raw),
+        };
+    }
+    if BOOLS.contains(&key) {
+        return Value::from(raw == "true" || raw == "on" || raw == "1");
+    }
+    if LISTS.contains(&key) {
+        return Value::Array(
+            raw.split([',', '，', '、', ';', '；', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Value::from)
+                .collect(),
+        );
+    }
+    if key == "expires_at" && raw.len() == 10 {
+        // A date picked in the form: valid until the end of that day, Beijing time.
+        return Value::from(format!("{raw}T23:59:59+08:00"));
+    }
+    Value::from(raw)
+}
+
+/// The place in `root` named by a path like `a.b[2].c`, created on the way.
+fn slot<'a>(root: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+    let mut cur = root;
+    for part in name.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, rest)) => (k, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        if key.is_empty() || index.is_some_and(|i| i >= 50) {
+            return None;
+        }
+        let obj = match cur {
+            Value::Object(m) => m,
+            _ => return None,
+        };
+        cur = obj.entry(key.to_string()).or_insert(match index {
+            Some(_) => Value::Array(vec![]),
+            None => Value::Object(Map::new()),
+        });
+        if let Some(i) = index {
+            let arr = cur.as_array_mut()?;
+            while arr.len() <= i {
+                arr.push(Value::Object(Map::new()));
+            }
+            cur = &mut arr[i];
+        }
+    }
+    Some(cur)
+}
+
+/// Rows of a repeated group left blank (a second job position not filled in) are not sent.
+fn drop_empty_rows(v: &mut Value) {
+    match v {
+        Value::Object(m) => m.values_mut().for_each(drop_empty_rows),
+        Value::Array(a) => {
+            a.retain(|x| !matches!(x, Value::Object(m) if m.is_empty()));
+            a.iter_mut().for_each(drop_empty_rows);
+        }
+        _ => {}
+    }
+}
+
+/// A form as shown: the values to fill in, each field's error, and a message for the form.
+#[derive(Default)]
+pub struct FormState {
+    pub values: HashMap<String, Vec<String>>,
+    pub errors: HashMap<String, String>,
+    pub message: Option<String>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.values.insert(name.to_string(), vec![value.into()]);
+    }
+
+    pub fn add(&mut self, name: &str, value: impl Into<String>) {
+        self.values
+            .entry(name.to_string())
+            .or_default()
+            .push(value.into());
+    }
+
+    /// The value of a field (the first, for repeated ones).
+    pub fn v(&self, name: &str) -> &str {
+        self.values
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Whether a checkbox or option `value` of `name` is chosen.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|v| v.iter().any(|x| x == value))
+    }
+
+    pub fn err(&self, name: &str) -> Option<&str> {
+        self.errors.get(name).map(String::as_str)
+    }
+
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty() || self.message.is_some()
+    }
+
+    /// Takes a service's error: field errors go beside their fields, anything else above the
+    /// form. Errors that are not about the input (a lost database) stay errors.
+    pub fn absorb(&mut self, e: AppError, lang: Lang) -> Result<(), AppError> {
+        match e {
+            AppError::Validation(FieldErrors(list)) => {
+                for (field, problem) in list {
+                    let text = problem.render(lang);
+                    let name = visible_field(&field);
+                    self.errors
+                        .entry(name)
+                        .and_modify(|t| {
+                            t.push_str("；");
+                            t.push_str(&text);
+                        })
+                        .or_insert(text);
+                }
+                if self.errors.is_empty() {
+                    self.message = Some(AppError::Validation(FieldErrors::new()).message(lang));
+                }
+                Ok(())
+            }
+            AppError::Conflict(_)
+            | AppError::InvalidCredentials
+            | AppError::RateLimited { .. }
+            | AppError::BadRequest(_) => {
+                self.message = Some(e.message(lang));
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+}
+
+/// An error about one element of a list (`regions[3]`) is shown at the list's field.
+fn visible_field(field: &str) -> String {
+    match field.rfind('[') {
+        Some(i) if field.ends_with(']') => field[..i].to_string(),
+        _ => field.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        Form(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn fields_become_the_json_the_services_read() {
+        let f = form(&[
+            ("_csrf", "x"),
+            ("category", "financing"),
+            ("title", " 设备贷款 "),
+            ("financing.amount_yuan", "150.5"),
+            ("financing.term_months", "24"),
+            ("financing.max_annual_rate_bp", "4.35"),
+            ("financing.collateral", "property"),
+            ("financing.collateral", "equipment"),
+            ("expires_at", "2027-01-31"),
+            ("submit", "true"),
+            ("description", ""),
+        ]);
+        assert_eq!(
+            f.to_json(),
+            json!({
+                "category": "financing",
+                "title": "设备贷款",
+                "financing": {
+                    "amount_yuan": 1_505_000,
+                    "term_months": 24,
+                    "max_annual_rate_bp": 435,
+                    "collateral": ["property", "equipment"],
+                },
+                "expires_at": "2027-01-31T23:59:59+08:00",
+                "submit": true,
+            })
+        );
+    }
+
+    #[test]
+    fn repeated_rows_are_built_and_blank_rows_dropped() {
+        let f = form(&[
+            ("recruiting.positions[0].title", "焊工"),
+            ("recruiting.positions[0].headcount", "5"),
+            ("recruiting.positions[0].skills", "焊接、 氩弧焊,电工证"),
+            ("recruiting.positions[1].title", ""),
+            ("recruiting.positions[1].headcount", ""),
+            ("recruiting.positions[2].title", "质检员"),
+            ("recruiting.positions[2].headcount", "两"),
+        ]);
+        assert_eq!(
+            f.to_json(),
+            json!({"recruiting": {"positions": [
+                {"title": "焊工", "headcount": 5, "skills": ["焊接", "氩弧焊", "电工证"]},
+                {"title": "质检员", "headcount": "两"},
+            ]}})
+        );
+    }
+
+    #[test]
+    fn hostile_names_are_ignored() {
+        let f = form(&[("a[99999999999]", "x"), ("b[70]", "x"), (".", "x"), ("c[x]", "y")]);
+        assert_eq!(f.to_json(), json!({}));
+    }
+
+    #[test]
+    fn errors_land_beside_their_fields() {
+        let mut s = FormState::new();
+        let mut errs = FieldErrors::new();
+        errs.add("regions[2]", crate::error::Problem::UnknownCity);
+        errs.add("title", crate::error::Problem::Required);
+        s.absorb(AppError::Validation(errs), Lang::Zh).unwrap();
+        assert_eq!(s.err("title"), Some("必填"));
+        assert!(s.err("regions").is_some());
+        assert!(s.absorb(AppError::NotFound, Lang::Zh).is_err());
+    }
+}

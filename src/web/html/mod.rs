@@ -1,0 +1,342 @@
+//! The pages: server-rendered from `templates/` with askama, Chinese by default and English
+//! through `?lang=en` (remembered in a cookie), usable without JavaScript. Every page calls the
+//! same services as the JSON API, so each rule and permission exists once.
+//!
+//! Signing in sets the session token in an HttpOnly, SameSite=Lax cookie (`__Host-` and
+//! `Secure` when the public URL is https). Every form carries a CSRF token that must equal the
+//! `pb_csrf` cookie (double submit), and nothing changes on GET.
+
+mod account;
+mod admin;
+mod browse;
+mod chart;
+mod csrf;
+mod dashboard;
+mod form;
+mod labels;
+mod postings;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::auth::Actor;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+pub use labels::Labels;
+
+/// Sent with every response: no inline script or style, nothing from other origins, no framing.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLESHEET: &str = include_str!("../../../static/app.css");
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/app.css", web::get().to(stylesheet))
+        .service(
+            web::scope("")
+                .wrap(from_fn(pages_middleware))
+                .configure(browse::routes)
+                .configure(account::routes)
+                .configure(postings::routes)
+                .configure(dashboard::routes)
+                .configure(admin::routes),
+        );
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+/// What every page shows around its content: the language, who is signed in, the CSRF token
+/// for its forms and a one-time notice from the previous step.
+pub struct Chrome {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    pub csrf: String,
+    /// The request path and query without `lang=`, for the language switch.
+    pub here: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Chrome {
+    pub fn en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// The text in the reader's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.en() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    pub fn lang_tag(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    /// The same page in the other language.
+    pub fn switch_url(&self) -> String {
+        let other = if self.en() { "zh" } else { "en" };
+        let sep = if self.here.contains('?') { '&' } else { '?' };
+        format!("{}{sep}lang={other}", self.here)
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.actor.is_some()
+    }
+
+    fn role(&self) -> Option<Role> {
+        self.actor.as_ref().map(|a| a.role)
+    }
+
+    pub fn is_sme(&self) -> bool {
+        self.role() == Some(Role::Sme)
+    }
+
+    pub fn is_provider(&self) -> bool {
+        self.role() == Some(Role::Provider)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.is_admin())
+    }
+
+    pub fn l(&self) -> Labels {
+        Labels(self.lang)
+    }
+}
+
+impl FromRequest for Chrome {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            // A stale or revoked session cookie on a page means "signed out", not an error.
+            let actor = crate::auth::load_actor(&req).await.ok().flatten();
+            let here = without_lang(&req);
+            let notice = req
+                .cookie(NOTICE_COOKIE)
+                .and_then(|c| labels::notice(c.value()));
+            Ok(Chrome {
+                lang: Lang::of_request(&req),
+                actor,
+                csrf: csrf::token_of(&req),
+                here,
+                notice,
+            })
+        })
+    }
+}
+
+fn without_lang(req: &HttpRequest) -> String {
+    let query: Vec<&str> = req
+        .query_string()
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+        .collect();
+    if query.is_empty() {
+        req.path().to_string()
+    } else {
+        format!("{}?{}", req.path(), query.join("&"))
+    }
+}
+
+/// A page signed-in users only reach: who they are and the page's chrome.
+pub struct SignedIn(pub Actor, pub Chrome);
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let chrome = Chrome::from_request(req, payload);
+        Box::pin(async move {
+            let c = chrome.await?;
+            match c.actor.clone() {
+                Some(a) => Ok(SignedIn(a, c)),
+                None => Err(AppError::Unauthorized),
+            }
+        })
+    }
+}
+
+pub fn render(t: impl Template) -> AppResult<HttpResponse> {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<HttpResponse> {
+    let html = t.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+const NOTICE_COOKIE: &str = "pb_notice";
+
+/// Post/redirect/get: after a form succeeds, go to `to` and show the notice `code` once.
+pub fn see_other(to: &str, notice: Option<&str>) -> HttpResponse {
+    let mut res = HttpResponse::SeeOther();
+    res.insert_header((header::LOCATION, to));
+    if let Some(code) = notice {
+        res.cookie(
+            Cookie::build(NOTICE_COOKIE, code.to_string())
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .finish(),
+        );
+    }
+    res.finish()
+}
+
+/// Whether cookies must be `Secure` (and the session cookie `__Host-` prefixed).
+pub fn secure(state: &AppState) -> bool {
+    state.settings.public_url.starts_with("https://")
+}
+
+/// Where unknown paths go: a JSON 404 under /api/, a page elsewhere.
+pub async fn fallback(req: HttpRequest) -> AppResult<HttpResponse> {
+    if req.path().starts_with("/api/") {
+        return Ok(crate::web::errors::not_found());
+    }
+    let c = Chrome::extract(&req).await?;
+    let page = ErrorPage {
+        status: 404,
+        message: AppError::NotFound.message(c.lang),
+        c,
+    };
+    render_status(StatusCode::NOT_FOUND, page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage {
+    c: Chrome,
+    status: u16,
+    message: String,
+}
+
+/// Around every page: the language cookie, the CSRF cookie, a notice shown once, and errors as
+/// pages (a page that needs a signed-in user sends others to the sign-in page).
+async fn pages_middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Nothing may keep a clone of the request across `next.call`: the router needs it unshared.
+    let (secure, new_csrf, lang_param, had_notice) = {
+        let http = req.request();
+        let secure = http
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| secure(s));
+        let lang_param = http
+            .query_string()
+            .split('&')
+            .filter_map(|kv| kv.strip_prefix("lang="))
+            .find_map(Lang::parse);
+        (
+            secure,
+            csrf::ensure(http),
+            lang_param,
+            http.cookie(NOTICE_COOKIE).is_some(),
+        )
+    };
+    let res = next.call(req).await?.map_into_boxed_body();
+    let http = res.request().clone();
+    let err = res.response().extensions().get::<AppError>().cloned();
+    let mut res = match err {
+        Some(AppError::Unauthorized) if http.method() == actix_web::http::Method::GET => {
+            let next_url = url_escape(&without_lang(&http));
+            let to = format!("/login?next={next_url}");
+            let mut r = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, to))
+                .finish();
+            r.add_removal_cookie(&session_cookie(secure, String::new()))
+                .ok();
+            res.into_response(r)
+        }
+        Some(e) => {
+            let c = Chrome::extract(&http).await?;
+            let page = ErrorPage {
+                status: e.status().as_u16(),
+                message: e.message(c.lang),
+                c,
+            };
+            let mut r = render_status(e.status(), page)?;
+            if let AppError::RateLimited { retry_after_secs } = e {
+                r.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(retry_after_secs),
+                );
+            }
+            res.into_response(r)
+        }
+        None => res,
+    };
+    let jar = res.response_mut();
+    if let Some(token) = new_csrf {
+        jar.add_cookie(&csrf::cookie(token, secure)).ok();
+    }
+    if let Some(lang) = lang_param {
+        let tag = if lang == Lang::En { "en" } else { "zh" };
+        jar.add_cookie(
+            &Cookie::build("lang", tag)
+                .path("/")
+                .max_age(actix_web::cookie::time::Duration::days(365))
+                .same_site(SameSite::Lax)
+                .secure(secure)
+                .finish(),
+        )
+        .ok();
+    }
+    if had_notice && !jar.headers().contains_key(header::LOCATION) {
+        jar.add_removal_cookie(&Cookie::build(NOTICE_COOKIE, "").path("/").finish())
+            .ok();
+    }
+    Ok(res)
+}
+
+/// The session cookie carrying `token`.
+pub fn session_cookie(secure: bool, token: String) -> Cookie<'static> {
+    let name = if secure {
+        crate::auth::SECURE_SESSION_COOKIE
+    } else {
+        crate::auth::SESSION_COOKIE
+    };
+    Cookie::build(name, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_escape(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)])
+        .map(|e| e[2..].to_string())
+        .unwrap_or_default()
+}
+
+/// A `next=` target is only ever a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/dashboard".to_string(),
+    }
+}
