@@ -84,7 +84,10 @@ pub async fn error_language(
     if lang == Lang::Zh {
         return Ok(res);
     }
-    let err = res.response().extensions().get::<AppError>().cloned();
+    let ext = res.response().extensions();
+    let page = ext.get::<crate::web::html::RenderedPage>().is_some();
+    let err = ext.get::<AppError>().cloned().filter(|_| !page);
+    drop(ext);
     match err {
         Some(err) => Ok(res.map_body(|_, _| BoxBody::new(err.body(lang).to_string()))),
         None => Ok(res),

@@ -89,10 +89,7 @@ impl Application {
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
                         .add(("X-Frame-Options", "DENY"))
-                        .add((
-                            "Content-Security-Policy",
-                            crate::web::html::CSP,
-                        )),
+                        .add(("Content-Security-Policy", crate::web::html::CSP)),
                 )
                 .configure(crate::web::routes)
                 .default_service(actix_web::web::to(crate::web::html::fallback))

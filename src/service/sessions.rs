@@ -30,10 +30,7 @@ impl Session {
 }
 
 /// Registers a user with a new organisation and queues the address-confirmation mail.
-pub async fn register(
-    state: &AppState,
-    body: &Value,
-) -> AppResult<(Session, User, Organization)> {
+pub async fn register(state: &AppState, body: &Value) -> AppResult<(Session, User, Organization)> {
     let (registration, pw) = accounts::parse_registration(body)?;
     let email = registration.email.clone();
     if state.db(move |c| accounts::email_taken(c, &email)).await? {

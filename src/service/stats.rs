@@ -84,6 +84,16 @@ pub struct Stats {
     pub by_park: Vec<ParkStats>,
     /// Needs published per month (YYYY-MM) by category, for the charts.
     pub needs_by_month: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Successful outcomes per month (YYYY-MM) of their report.
+    pub outcomes_by_month: BTreeMap<String, MonthOutcomes>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MonthOutcomes {
+    pub succeeded: u64,
+    pub financing_granted_yuan: i64,
+    pub hires: i64,
+    pub trainees: i64,
 }
 
 type PostingRow = (
@@ -277,6 +287,26 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
     };
 
     let total = outcomes_for(r.park_id);
+    let mut outcomes_by_month: BTreeMap<String, MonthOutcomes> = BTreeMap::new();
+    let category_of: HashMap<i64, &str> = posts.iter().map(|p| (p.0, p.2.as_str())).collect();
+    for m in &all_matches {
+        let Some(at) = m.9.filter(|t| m.3 == "succeeded" && r.contains(*t)) else {
+            continue;
+        };
+        if !in_park(need_park.get(&m.1).copied().flatten()) {
+            continue;
+        }
+        let month = outcomes_by_month
+            .entry(at.format("%Y-%m").to_string())
+            .or_default();
+        month.succeeded += 1;
+        match category_of.get(&m.1).copied() {
+            Some("financing") => month.financing_granted_yuan += m.6.unwrap_or(0),
+            Some("recruiting") => month.hires += m.7.unwrap_or(0) as i64,
+            Some("training") => month.trainees += m.8.unwrap_or(0) as i64,
+            _ => {}
+        }
+    }
     let by_park = park_rows
         .iter()
         .filter(|p| in_park(Some(p.id)))
@@ -308,6 +338,7 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
         connected_matches: total.connected,
         by_park,
         needs_by_month,
+        outcomes_by_month,
     })
 }
 

@@ -17,7 +17,11 @@ pub fn not_found() -> HttpResponse {
 
 /// For error responses that did not come from an `AppError`.
 pub fn normalise<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if res.response().extensions().get::<AppError>().is_some() {
+    let ext = res.response().extensions();
+    let finished =
+        ext.get::<AppError>().is_some() || ext.get::<super::html::RenderedPage>().is_some();
+    drop(ext);
+    if finished {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -700,7 +700,10 @@ async fn a_new_account_confirms_its_address_from_the_mail() {
     assert_eq!(mails[0].0, reg["user"]["email"].as_str().unwrap());
     let url = mails[0].1["confirm_url"].as_str().unwrap();
     assert!(url.contains("/confirm-email?token="), "{url}");
-    let path = &format!("/api/v1/auth/confirm-email?{}", &url[url.find("token=").unwrap()..]);
+    let path = &format!(
+        "/api/v1/auth/confirm-email?{}",
+        &url[url.find("token=").unwrap()..]
+    );
     let (s, b) = app.get(&path.replace("token=", "token=x"), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     let (s, b) = app.get(path, None).await;

@@ -4,8 +4,8 @@ use serde_json::json;
 use super::{created, ok};
 use crate::auth::{client_address, AuthUser};
 use crate::error::AppResult;
-use crate::service::{accounts, sessions};
 use crate::service::views::{OrganizationView, UserView};
+use crate::service::{accounts, sessions};
 use crate::state::AppState;
 use crate::web::body::RawBody;
 
@@ -62,7 +62,9 @@ pub async fn change_password(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let session = sessions::change_password(&state, actor.user_id, &body.json()?).await?;
-    Ok(ok(json!({"token": session.token, "expires_at": session.expires_at})))
+    Ok(ok(
+        json!({"token": session.token, "expires_at": session.expires_at}),
+    ))
 }
 
 /// `POST /auth/password-reset {email}`: always 202, so nobody learns which addresses exist.
@@ -80,7 +82,9 @@ pub async fn confirm_password_reset(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let session = sessions::confirm_password_reset(&state, &body.json()?).await?;
-    Ok(ok(json!({"token": session.token, "expires_at": session.expires_at})))
+    Ok(ok(
+        json!({"token": session.token, "expires_at": session.expires_at}),
+    ))
 }
 
 /// `GET /auth/confirm-email?token=…`: marks the address as confirmed. The token names the

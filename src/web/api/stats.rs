@@ -72,7 +72,12 @@ fn range(actor: &Actor, q: &StatsQuery) -> AppResult<Range> {
     Ok(Range { park_id, from, to })
 }
 
-async fn compute(state: &web::Data<AppState>, actor: &Actor, q: &StatsQuery) -> AppResult<Stats> {
+/// Also behind the statistics page.
+pub async fn compute(
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    q: &StatsQuery,
+) -> AppResult<Stats> {
     let r = range(actor, q)?;
     let now = state.clock.now().naive_utc();
     let sla = state.settings.pickup_sla_days;

@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::browse::all_parks;
 use super::form::{Form, FormState};
-use super::{render, render_status, safe_next, secure, see_other, session_cookie, Chrome, SignedIn};
+use super::{
+    render, render_status, safe_next, secure, see_other, session_cookie, Chrome, SignedIn,
+};
 use crate::auth::client_address;
 use crate::error::{AppError, AppResult};
 use crate::service::saved::SavedSearchView;
@@ -53,7 +55,9 @@ struct NextQuery {
 fn start_session(state: &AppState, session: Session, to: &str, notice: &str) -> HttpResponse {
     let mut res = see_other(to, Some(notice));
     let mut cookie = session_cookie(secure(state), session.token);
-    let secs = (session.expires_at - state.clock.now()).num_seconds().max(0);
+    let secs = (session.expires_at - state.clock.now())
+        .num_seconds()
+        .max(0);
     cookie.set_max_age(actix_web::cookie::time::Duration::seconds(secs));
     res.add_cookie(&cookie).ok();
     res
@@ -194,7 +198,12 @@ async fn reset_page(c: Chrome, q: web::Query<NextQuery>) -> AppResult<HttpRespon
 
 async fn reset(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<HttpResponse> {
     match sessions::confirm_password_reset(&state, &form.to_json()).await {
-        Ok(session) => Ok(start_session(&state, session, "/dashboard", "password_reset")),
+        Ok(session) => Ok(start_session(
+            &state,
+            session,
+            "/dashboard",
+            "password_reset",
+        )),
         Err(e) => {
             let mut f = form.state();
             f.values.remove("new_password");
@@ -235,7 +244,10 @@ async fn confirm(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult
             let mut f = FormState::new();
             f.absorb(e, c.lang)?;
             let error = f.errors.into_values().next();
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, ConfirmPage { c, token, error })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ConfirmPage { c, token, error },
+            )
         }
         Err(e) => Err(e),
     }

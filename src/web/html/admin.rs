@@ -1,3 +1,401 @@
-//! placeholder
-use actix_web::web;
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+//! The park's pages: the review queue (organisations to verify, postings to approve or reject
+//! with a coded reason, needs escalated past their pickup deadline) and the statistics with
+//! charts and a CSV download.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde_json::Value;
+
+use super::chart::{BarChart, Unit};
+use super::form::Form;
+use super::postings::posting_url;
+use super::{render, see_other, Chrome};
+use crate::auth::{AdminOnly, Require};
+use crate::domain::PostingKind;
+use crate::error::AppResult;
+use crate::service::stats::Stats;
+use crate::service::{admin, postings, Paging};
+use crate::state::AppState;
+use crate::web::api::stats::StatsQuery;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use web::{get, post};
+    cfg.route("/admin", get().to(queue))
+        .route("/admin/stats", get().to(stats_page))
+        .route("/admin/organizations/{id}/verify", post().to(verify_org))
+        .route("/admin/organizations/{id}/reject", post().to(reject_org));
+    for kind in [PostingKind::Need, PostingKind::Offer] {
+        let base = format!("/admin/{}s/{{id}}", kind.as_str());
+        cfg.route(
+            &format!("{base}/approve"),
+            post().to(move |st, a, id, f| approve(st, a, id, f, kind)),
+        )
+        .route(
+            &format!("{base}/reject"),
+            post().to(move |st, a, id, f| reject(st, a, id, f, kind)),
+        );
+    }
+}
+
+/// An admin page: who is reviewing, and the chrome.
+type Admin = Require<AdminOnly>;
+
+#[derive(Template)]
+#[template(path = "pages/admin_queue.html")]
+struct QueuePage {
+    c: Chrome,
+    orgs: Vec<Value>,
+    postings: Vec<Value>,
+    escalated: Vec<Value>,
+}
+
+impl QueuePage {
+    fn s<'a>(&self, v: &'a Value, key: &str) -> &'a str {
+        v[key].as_str().unwrap_or("")
+    }
+
+    fn id(&self, v: &Value) -> i64 {
+        v["id"].as_i64().unwrap_or_default()
+    }
+
+    fn park(&self, v: &Value) -> String {
+        v["park"]["name"].as_str().unwrap_or("—").to_string()
+    }
+
+    fn since(&self, v: &Value) -> String {
+        v["waiting_since"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| self.c.l().datetime(&t.with_timezone(&chrono::Utc)))
+            .unwrap_or_default()
+    }
+
+    fn url(&self, v: &Value) -> String {
+        posting_url(self.s(v, "type"), self.id(v))
+    }
+}
+
+async fn queue(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    c: Chrome,
+) -> AppResult<HttpResponse> {
+    let paging = Paging {
+        page: 1,
+        per_page: 200,
+    };
+    let items = state
+        .db(move |conn| admin::queue(conn, &actor, None, paging))
+        .await?
+        .items;
+    let (mut orgs, mut posts, mut escalated) = (vec![], vec![], vec![]);
+    for item in items {
+        match item["queue"].as_str() {
+            Some("organization") => orgs.push(item),
+            Some("escalated") => escalated.push(item),
+            _ => posts.push(item),
+        }
+    }
+    render(QueuePage {
+        c,
+        orgs,
+        postings: posts,
+        escalated,
+    })
+}
+
+async fn verify_org(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    id: web::Path<i64>,
+    _form: Form,
+) -> AppResult<HttpResponse> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    state
+        .tx(move |conn| admin::verify_org(conn, &actor, id, now))
+        .await?;
+    Ok(see_other("/admin", Some("verified")))
+}
+
+async fn reject_org(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    id: web::Path<i64>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
+    state
+        .tx(move |conn| admin::reject_org(conn, &actor, id, Ok(body), now))
+        .await?;
+    Ok(see_other("/admin", Some("rejected")))
+}
+
+async fn approve(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    id: web::Path<i64>,
+    form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    state
+        .tx(move |conn| postings::approve(conn, &actor, kind, id, now))
+        .await?;
+    let back = super::safe_next(form.value("_back").or(Some("/admin")));
+    Ok(see_other(&back, Some("approved")))
+}
+
+async fn reject(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    id: web::Path<i64>,
+    form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
+    state
+        .tx(move |conn| postings::reject(conn, &actor, kind, id, Ok(body), now))
+        .await?;
+    let back = super::safe_next(form.value("_back").or(Some("/admin")));
+    Ok(see_other(&back, Some("rejected")))
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_stats.html")]
+struct StatsPage {
+    c: Chrome,
+    s: Stats,
+    charts: Vec<BarChart>,
+    csv_url: String,
+    from: String,
+    to: String,
+}
+
+impl StatsPage {
+    fn class_of(&self, i: &usize) -> &'static str {
+        BarChart::class_of(*i)
+    }
+}
+
+async fn stats_page(
+    state: web::Data<AppState>,
+    Require(actor, ..): Admin,
+    c: Chrome,
+    q: web::Query<StatsQuery>,
+    raw: web::Query<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let s = crate::web::api::stats::compute(&state, &actor, &q).await?;
+    let get = |k: &str| {
+        raw.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let kept: Vec<(String, String)> = ["park_id", "from", "to"]
+        .iter()
+        .map(|k| (k.to_string(), get(k)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let csv_url = format!(
+        "/api/v1/admin/stats.csv?{}",
+        serde_urlencoded::to_string(&kept).unwrap_or_default()
+    );
+    let charts = charts(&c, &s);
+    render(StatsPage {
+        from: get("from"),
+        to: get("to"),
+        c,
+        s,
+        charts,
+        csv_url,
+    })
+}
+
+/// The charts of the statistics page.
+fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
+    let l = c.l();
+    let status_groups: [(&str, &[&str]); 4] = [
+        ("published", &["published"]),
+        ("pending_review", &["pending_review", "draft"]),
+        ("closed", &["closed", "expired"]),
+        ("rejected", &["rejected"]),
+    ];
+    let series_status = vec![
+        l.name("status", "published").into(),
+        c.t("待审核/草稿", "In review / draft").into(),
+        c.t("已关闭/过期", "Closed / expired").into(),
+        l.name("status", "rejected").into(),
+    ];
+    let by_category = BarChart {
+        title: c
+            .t("需求：按类别与状态", "Needs by category and status")
+            .into(),
+        series: series_status,
+        rows: ["financing", "recruiting", "training"]
+            .iter()
+            .map(|cat| {
+                let counts = s.needs.by_category_status.get(*cat);
+                let values = status_groups
+                    .iter()
+                    .map(|(_, statuses)| {
+                        statuses
+                            .iter()
+                            .map(|st| counts.and_then(|m| m.get(*st)).copied().unwrap_or(0) as f64)
+                            .sum()
+                    })
+                    .collect();
+                (l.name("category", cat).to_string(), values)
+            })
+            .collect(),
+        unit: Unit::Count,
+    };
+    let mut parks: Vec<_> = s.by_park.iter().collect();
+    parks.sort_by(|a, b| {
+        (
+            b.outcomes.financing_granted_yuan,
+            b.outcomes.hires,
+            b.outcomes.needs,
+        )
+            .cmp(&(
+                a.outcomes.financing_granted_yuan,
+                a.outcomes.hires,
+                a.outcomes.needs,
+            ))
+    });
+    parks.truncate(12);
+    let sla = BarChart {
+        title: format!(
+            "{} {} {}",
+            c.t("需求在", "Needs picked up within"),
+            s.pickup_sla_days,
+            c.t("天内被响应的比例（按园区）", "days, by park")
+        ),
+        series: vec![c.t("按时响应", "Picked up in time").into()],
+        rows: parks
+            .iter()
+            .map(|p| {
+                (
+                    p.park_name.clone(),
+                    vec![p.outcomes.pickup_within_sla_pct.unwrap_or(0.0)],
+                )
+            })
+            .collect(),
+        unit: Unit::Percent,
+    };
+    let financing = BarChart {
+        title: c
+            .t(
+                "放款金额（万元，按园区）",
+                "Financing granted (万元), by park",
+            )
+            .into(),
+        series: vec![c.t("放款", "Granted").into()],
+        rows: parks
+            .iter()
+            .map(|p| {
+                (
+                    p.park_name.clone(),
+                    vec![p.outcomes.financing_granted_yuan as f64],
+                )
+            })
+            .collect(),
+        unit: Unit::Wan,
+    };
+    let people = BarChart {
+        title: c
+            .t(
+                "录用与培训人数（按园区）",
+                "People hired and trained, by park",
+            )
+            .into(),
+        series: vec![c.t("录用", "Hired").into(), c.t("培训", "Trained").into()],
+        rows: parks
+            .iter()
+            .map(|p| {
+                (
+                    p.park_name.clone(),
+                    vec![p.outcomes.hires as f64, p.outcomes.trainees as f64],
+                )
+            })
+            .collect(),
+        unit: Unit::Count,
+    };
+    let months: Vec<&String> = s
+        .needs_by_month
+        .keys()
+        .chain(s.outcomes_by_month.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let needs_monthly = BarChart {
+        title: c.t("每月发布的需求", "Needs published per month").into(),
+        series: ["financing", "recruiting", "training"]
+            .iter()
+            .map(|cat| l.name("category", cat).to_string())
+            .collect(),
+        rows: months
+            .iter()
+            .map(|m| {
+                let row = s.needs_by_month.get(*m);
+                let v = ["financing", "recruiting", "training"]
+                    .iter()
+                    .map(|cat| row.and_then(|r| r.get(*cat)).copied().unwrap_or(0) as f64)
+                    .collect();
+                (m.to_string(), v)
+            })
+            .collect(),
+        unit: Unit::Count,
+    };
+    let money_monthly = BarChart {
+        title: c
+            .t("每月放款金额（万元）", "Financing granted per month (万元)")
+            .into(),
+        series: vec![c.t("放款", "Granted").into()],
+        rows: months
+            .iter()
+            .map(|m| {
+                let v = s
+                    .outcomes_by_month
+                    .get(*m)
+                    .map(|o| o.financing_granted_yuan as f64)
+                    .unwrap_or(0.0);
+                (m.to_string(), vec![v])
+            })
+            .collect(),
+        unit: Unit::Wan,
+    };
+    let people_monthly = BarChart {
+        title: c
+            .t("每月录用与培训人数", "People hired and trained per month")
+            .into(),
+        series: vec![c.t("录用", "Hired").into(), c.t("培训", "Trained").into()],
+        rows: months
+            .iter()
+            .map(|m| {
+                let o = s.outcomes_by_month.get(*m);
+                (
+                    m.to_string(),
+                    vec![
+                        o.map(|o| o.hires as f64).unwrap_or(0.0),
+                        o.map(|o| o.trainees as f64).unwrap_or(0.0),
+                    ],
+                )
+            })
+            .collect(),
+        unit: Unit::Count,
+    };
+    vec![
+        by_category,
+        sla,
+        financing,
+        people,
+        needs_monthly,
+        money_monthly,
+        people_monthly,
+    ]
+}

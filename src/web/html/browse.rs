@@ -77,8 +77,12 @@ impl Current {
     }
 
     pub fn page_url(&self, page: usize) -> String {
-        let mut pairs: Vec<(String, String)> =
-            self.0.iter().filter(|(k, _)| k != "page").cloned().collect();
+        let mut pairs: Vec<(String, String)> = self
+            .0
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .cloned()
+            .collect();
         pairs.push(("page".into(), page.to_string()));
         format!(
             "/search?{}",

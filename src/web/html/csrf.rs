@@ -61,7 +61,10 @@ pub fn check(req: &HttpRequest, sent: Option<&str>) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        tracing::warn!(path = req.path(), "form refused: CSRF token missing or wrong");
+        tracing::warn!(
+            path = req.path(),
+            "form refused: CSRF token missing or wrong"
+        );
         Err(AppError::Forbidden(
             "this form has expired: reload the page and try again / 表单已过期，请刷新页面后重试",
         ))
@@ -85,7 +88,9 @@ mod tests {
     fn tokens_are_43_url_safe_characters() {
         let t = base64_url(&[0xff; 32]);
         assert_eq!(t.len(), 43);
-        assert!(t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(base64_url(b"Man"), "TWFu");
     }
 

@@ -1,3 +1,63 @@
-//! placeholder
-use actix_web::web;
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+//! "My dashboard": the organisation's postings, each with its status timeline and the way to
+//! its matches; what to do next when the organisation is not verified yet.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::{render, see_other, Chrome, SignedIn};
+use crate::domain::{PostingKind, Role};
+use crate::error::AppResult;
+use crate::service::postings::{self, ListFilter};
+use crate::service::views::{OrganizationView, PostingView};
+use crate::service::{accounts, Paging};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard", web::get().to(dashboard));
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    kind: &'static str,
+    org: Option<OrganizationView>,
+    postings: Vec<PostingView>,
+}
+
+async fn dashboard(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+) -> AppResult<HttpResponse> {
+    let kind = match a.role {
+        Role::Sme => PostingKind::Need,
+        Role::Provider => PostingKind::Offer,
+        Role::ParkAdmin | Role::PlatformAdmin => return Ok(see_other("/admin", None)),
+    };
+    let (org, postings) = state
+        .db(move |conn| {
+            let (_, org) = accounts::me(conn, a.user_id)?;
+            let filter = ListFilter {
+                mine: true,
+                status: None,
+                category: None,
+                organization_id: None,
+            };
+            let paging = Paging {
+                page: 1,
+                per_page: 100,
+            };
+            let mut list = postings::list(conn, Some(&a), kind, &filter, paging)?.items;
+            for p in &mut list {
+                p.timeline = Some(postings::timeline(conn, p.id)?);
+            }
+            Ok((org, list))
+        })
+        .await?;
+    render(DashboardPage {
+        c,
+        kind: kind.as_str(),
+        org,
+        postings,
+    })
+}

@@ -122,7 +122,8 @@ const INTS: &[&str] = &[
     "budget_yuan",
     "employees",
     "park_id",
-    "amount_yuan_exact",
+    "hires",
+    "trainees",
 ];
 const BOOLS: &[&str] = &["submit", "enabled"];
 
@@ -211,6 +212,56 @@ fn drop_empty_rows(v: &mut Value) {
     }
 }
 
+/// Fills a form from stored JSON (a posting being edited): the inverse of `Form::to_json`.
+pub fn fill(state: &mut FormState, prefix: &str, v: &Value) {
+    let name = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    let Value::Object(map) = v else { return };
+    for (k, v) in map {
+        let key = k.as_str();
+        match v {
+            Value::Object(_) => fill(state, &name(key), v),
+            Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
+                for (i, item) in items.iter().enumerate() {
+                    fill(state, &format!("{}[{i}]", name(key)), item);
+                }
+            }
+            Value::Array(items) => {
+                let texts = items
+                    .iter()
+                    .map(|x| x.as_str().unwrap_or_default().to_string());
+                if LISTS.contains(&key) {
+                    state.set(&name(key), texts.collect::<Vec<_>>().join("、"));
+                } else {
+                    state.values.insert(name(key), texts.collect());
+                }
+            }
+            Value::Number(n) => {
+                let n = n.as_i64().unwrap_or_default();
+                let shown = if WAN.contains(&key) {
+                    super::labels::wan_plain(n)
+                } else if key.ends_with("_bp") {
+                    super::labels::Labels(Lang::Zh)
+                        .rate(n)
+                        .trim_end_matches('%')
+                        .to_string()
+                } else {
+                    n.to_string()
+                };
+                state.set(&name(key), shown);
+            }
+            Value::String(s) => state.set(&name(key), s.clone()),
+            Value::Bool(b) => state.set(&name(key), b.to_string()),
+            Value::Null => {}
+        }
+    }
+}
+
 /// A form as shown: the values to fill in, each field's error, and a message for the form.
 #[derive(Default)]
 pub struct FormState {
@@ -228,35 +279,24 @@ impl FormState {
         self.values.insert(name.to_string(), vec![value.into()]);
     }
 
-    pub fn add(&mut self, name: &str, value: impl Into<String>) {
-        self.values
-            .entry(name.to_string())
-            .or_default()
-            .push(value.into());
-    }
-
     /// The value of a field (the first, for repeated ones).
-    pub fn v(&self, name: &str) -> &str {
+    pub fn v(&self, name: impl AsRef<str>) -> &str {
         self.values
-            .get(name)
+            .get(name.as_ref())
             .and_then(|v| v.first())
             .map(String::as_str)
             .unwrap_or("")
     }
 
     /// Whether a checkbox or option `value` of `name` is chosen.
-    pub fn has(&self, name: &str, value: &str) -> bool {
+    pub fn has(&self, name: impl AsRef<str>, value: &str) -> bool {
         self.values
-            .get(name)
+            .get(name.as_ref())
             .is_some_and(|v| v.iter().any(|x| x == value))
     }
 
-    pub fn err(&self, name: &str) -> Option<&str> {
-        self.errors.get(name).map(String::as_str)
-    }
-
-    pub fn failed(&self) -> bool {
-        !self.errors.is_empty() || self.message.is_some()
+    pub fn err(&self, name: impl AsRef<str>) -> Option<&str> {
+        self.errors.get(name.as_ref()).map(String::as_str)
     }
 
     /// Takes a service's error: field errors go beside their fields, anything else above the
@@ -367,8 +407,33 @@ mod tests {
     }
 
     #[test]
+    fn stored_json_fills_the_form_it_came_from() {
+        let f = form(&[
+            ("financing.amount_yuan", "150.5"),
+            ("financing.max_annual_rate_bp", "4.35"),
+            ("financing.collateral", "property"),
+            ("financing.collateral", "ip"),
+            ("recruiting.positions[1].skills", "焊接、电工证"),
+            ("recruiting.positions[1].title", "焊工"),
+        ]);
+        let mut s = FormState::new();
+        fill(&mut s, "", &f.to_json());
+        assert_eq!(s.v("financing.amount_yuan"), "150.5");
+        assert_eq!(s.v("financing.max_annual_rate_bp"), "4.35");
+        assert!(s.has("financing.collateral", "ip"));
+        // Blank rows are gone, so the second position is now the first.
+        assert_eq!(s.v("recruiting.positions[0].skills"), "焊接、电工证");
+        assert_eq!(s.v("recruiting.positions[0].title"), "焊工");
+    }
+
+    #[test]
     fn hostile_names_are_ignored() {
-        let f = form(&[("a[99999999999]", "x"), ("b[70]", "x"), (".", "x"), ("c[x]", "y")]);
+        let f = form(&[
+            ("a[99999999999]", "x"),
+            ("b[70]", "x"),
+            (".", "x"),
+            ("c[x]", "y"),
+        ]);
         assert_eq!(f.to_json(), json!({}));
     }
 

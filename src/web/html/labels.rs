@@ -59,11 +59,27 @@ const NAMES: &[(&str, &str, &str, &str)] = &[
     ("service", "online_posting", "网络招聘", "Online job posts"),
     ("match", "suggested", "系统推荐", "Suggested"),
     ("match", "sme_interested", "企业有意向", "SME interested"),
-    ("match", "provider_interested", "服务方有意向", "Provider interested"),
+    (
+        "match",
+        "provider_interested",
+        "服务方有意向",
+        "Provider interested",
+    ),
     ("match", "connected", "已对接", "Connected"),
     ("match", "succeeded", "对接成功", "Succeeded"),
     ("match", "failed", "未成功", "Did not work out"),
     ("match", "declined", "已婉拒", "Declined"),
+    ("decline", "not_relevant", "不相关", "Not relevant"),
+    (
+        "decline",
+        "terms_unacceptable",
+        "条件不合适",
+        "Terms do not suit",
+    ),
+    ("decline", "already_solved", "已解决", "Already solved"),
+    ("decline", "no_capacity", "无法承接", "No capacity"),
+    ("decline", "no_response", "对方未回应", "No response"),
+    ("decline", "other", "其他原因", "Other"),
     ("reject", "incomplete", "信息不完整", "Incomplete"),
     ("reject", "duplicate", "重复发布", "Duplicate"),
     ("reject", "not_eligible", "不符合条件", "Not eligible"),
@@ -72,11 +88,36 @@ const NAMES: &[(&str, &str, &str, &str)] = &[
     ("role", "sme", "中小企业", "SME"),
     ("role", "provider", "平台公司", "Platform company"),
     ("role", "park_admin", "园区管理员", "Park administrator"),
-    ("role", "platform_admin", "平台管理员", "Platform administrator"),
-    ("park_kind", "economic_development_zone", "经济技术开发区", "Economic development zone"),
-    ("park_kind", "industrial_park", "工业园区", "Industrial park"),
-    ("park_kind", "agricultural_demonstration_park", "农业示范园区", "Agricultural park"),
-    ("park_kind", "free_trade_zone", "自由贸易区", "Free trade zone"),
+    (
+        "role",
+        "platform_admin",
+        "平台管理员",
+        "Platform administrator",
+    ),
+    (
+        "park_kind",
+        "economic_development_zone",
+        "经济技术开发区",
+        "Economic development zone",
+    ),
+    (
+        "park_kind",
+        "industrial_park",
+        "工业园区",
+        "Industrial park",
+    ),
+    (
+        "park_kind",
+        "agricultural_demonstration_park",
+        "农业示范园区",
+        "Agricultural park",
+    ),
+    (
+        "park_kind",
+        "free_trade_zone",
+        "自由贸易区",
+        "Free trade zone",
+    ),
     ("level", "national", "国家级", "National"),
     ("level", "provincial", "省级", "Provincial"),
     ("frequency", "daily", "每天", "Daily"),
@@ -111,6 +152,28 @@ const NOTICES: &[(&str, &str, &str)] = &[
 
 pub fn notice(code: &str) -> Option<&'static str> {
     NOTICES.iter().find(|n| n.0 == code).map(|n| n.0)
+}
+
+/// A whole number as templates hand it over: by value or by reference, of any width.
+pub trait Int {
+    fn int(&self) -> i64;
+}
+
+macro_rules! int {
+    ($($t:ty),*) => {$(
+        impl Int for $t {
+            fn int(&self) -> i64 {
+                *self as i64
+            }
+        }
+    )*};
+}
+int!(i64, i32, usize);
+
+impl<T: Int> Int for &T {
+    fn int(&self) -> i64 {
+        (**self).int()
+    }
 }
 
 /// The reader's names and formats; templates reach it as `c.l()`.
@@ -179,7 +242,8 @@ impl Labels {
     }
 
     /// A financing amount: 万元 in Chinese ("150 万元"), yuan in English ("¥1,500,000").
-    pub fn money(&self, yuan: i64) -> String {
+    pub fn money(&self, yuan: impl Int) -> String {
+        let yuan = yuan.int();
         if self.en() {
             format!("¥{}", group_thousands(yuan))
         } else {
@@ -188,7 +252,8 @@ impl Labels {
     }
 
     /// A small amount (a salary, a training budget) in yuan.
-    pub fn yuan(&self, yuan: i64) -> String {
+    pub fn yuan(&self, yuan: impl Int) -> String {
+        let yuan = yuan.int();
         if self.en() {
             format!("¥{}", group_thousands(yuan))
         } else {
@@ -196,8 +261,8 @@ impl Labels {
         }
     }
 
-    pub fn rate(&self, bp: i64) -> String {
-        let s = format!("{:.2}", bp as f64 / 100.0);
+    pub fn rate(&self, bp: impl Int) -> String {
+        let s = format!("{:.2}", bp.int() as f64 / 100.0);
         format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
     }
 

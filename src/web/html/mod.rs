@@ -179,12 +179,18 @@ pub fn render(t: impl Template) -> AppResult<HttpResponse> {
     render_status(StatusCode::OK, t)
 }
 
+/// Marks a response as a finished page, so the JSON error handlers leave its body alone.
+#[derive(Clone, Copy)]
+pub struct RenderedPage;
+
 pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<HttpResponse> {
     let html = t.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::build(status)
+    let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(html))
+        .body(html);
+    res.extensions_mut().insert(RenderedPage);
+    Ok(res)
 }
 
 const NOTICE_COOKIE: &str = "pb_notice";

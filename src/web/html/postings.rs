@@ -1,3 +1,617 @@
-//! Need and offer pages, their forms and actions.
-use actix_web::web;
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+//! Need and offer pages: the posting with its details, its timeline and matches for its owner,
+//! the answers a counterpart can give, and moderation for the park; the new/edit forms (one
+//! category's fields at a time) and the owner's and both sides' actions.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::Duration;
+use serde_json::{json, Value};
+
+use super::form::{fill, Form, FormState};
+use super::labels::{Int, Labels};
+use super::{render, render_status, see_other, Chrome, SignedIn};
+use crate::auth::Actor;
+use crate::domain::posting::Details;
+use crate::domain::{Category, Collateral, PostingKind, PostingStatus, RecruitingService, Role};
+use crate::error::{AppError, AppResult};
+use crate::service::matches::{self, MatchView, DECLINE_CODES};
+use crate::service::postings::{self, ListFilter};
+use crate::service::views::PostingView;
+use crate::service::Paging;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for kind in [PostingKind::Need, PostingKind::Offer] {
+        let base = format!("/{}s", kind.as_str());
+        cfg.route(
+            &format!("{base}/new"),
+            web::get().to(move |st, si, q| new_page(st, si, q, kind)),
+        )
+        .route(
+            &format!("{base}/new"),
+            web::post().to(move |st, si, f| create(st, si, f, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}"),
+            web::get().to(move |st, c, id| show(st, c, id, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}/edit"),
+            web::get().to(move |st, si, id| edit_page(st, si, id, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}/edit"),
+            web::post().to(move |st, si, id, f| update(st, si, id, f, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}/submit"),
+            web::post().to(move |st, si, id, f| submit(st, si, id, f, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}/close"),
+            web::post().to(move |st, si, id, f| close(st, si, id, f, kind)),
+        )
+        .route(
+            &format!("{base}/{{id}}/answer"),
+            web::post().to(move |st, si, id, f| answer(st, si, id, f, kind)),
+        );
+    }
+    cfg.route("/matches/{id}/{action}", web::post().to(match_action));
+}
+
+/// The page of a posting.
+pub fn posting_url(kind: &str, id: i64) -> String {
+    format!("/{kind}s/{id}")
+}
+
+#[derive(Template)]
+#[template(path = "pages/posting.html")]
+struct PostingPage {
+    c: Chrome,
+    p: PostingView,
+    d: Option<Details>,
+    owner: bool,
+    moderator: bool,
+    matches: Vec<MatchView>,
+    /// The viewer's own published postings that may answer this one.
+    answers_with: Vec<PostingView>,
+}
+
+impl PostingPage {
+    fn l(&self) -> Labels {
+        self.c.l()
+    }
+
+    fn counterpart_url(&self, m: &MatchView) -> String {
+        match self.p.kind.as_str() {
+            "need" => posting_url("offer", m.offer_id),
+            _ => posting_url("need", m.need_id),
+        }
+    }
+
+    fn counterpart_title(&self, m: &MatchView) -> String {
+        let other = if self.p.kind == "need" {
+            &m.offer
+        } else {
+            &m.need
+        };
+        other
+            .as_ref()
+            .map(|o| format!("{}（{}）", o.title, o.organization_name))
+            .unwrap_or_default()
+    }
+
+    /// Whether the viewer's side has already said yes to this match.
+    fn my_interest(&self, m: &MatchView) -> bool {
+        if self.p.kind == "need" {
+            m.sme_interested_at.is_some()
+        } else {
+            m.provider_interested_at.is_some()
+        }
+    }
+
+    fn open(&self, m: &MatchView) -> bool {
+        matches!(
+            m.status.as_str(),
+            "suggested" | "sme_interested" | "provider_interested"
+        )
+    }
+
+    fn decline_codes(&self) -> Vec<(&'static str, &'static str)> {
+        DECLINE_CODES
+            .iter()
+            .map(|c| (*c, self.l().name("decline", c)))
+            .collect()
+    }
+
+    fn outcome_field(&self) -> (&'static str, &'static str, &'static str) {
+        match self.p.category.as_str() {
+            "financing" => (
+                "amount_yuan",
+                "放款金额（万元）",
+                "Amount lent (万元, 10,000 yuan)",
+            ),
+            "recruiting" => ("hires", "录用人数", "People hired"),
+            _ => ("trainees", "培训人数", "People trained"),
+        }
+    }
+
+    fn outcome_text(&self, m: &MatchView) -> String {
+        let Some(o) = &m.outcome else {
+            return String::new();
+        };
+        let l = self.l();
+        let mut parts = vec![l
+            .name("match", o["result"].as_str().unwrap_or_default())
+            .to_string()];
+        if let Some(a) = o["amount_yuan"].as_i64() {
+            parts.push(l.money(a));
+        }
+        for (k, zh, en) in [("hires", "录用", "hired"), ("trainees", "培训", "trained")] {
+            if let Some(n) = o[k].as_i64() {
+                parts.push(format!("{n} {}", self.c.t(zh, en)));
+            }
+        }
+        parts.join(" · ")
+    }
+
+    fn list(&self, v: &Option<Value>, group: &str) -> String {
+        let items: Vec<String> = v
+            .as_ref()
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|x| match group {
+                        "city" => self.l().city(x),
+                        "industry" => self.l().industry(x),
+                        g => self.l().name(g, x).to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if items.is_empty() {
+            self.c.t("不限", "Any").to_string()
+        } else {
+            items.join("、")
+        }
+    }
+
+    fn names<'a>(&self, group: &str, values: impl Iterator<Item = &'a str>) -> String {
+        values
+            .map(|v| self.l().name(group, v).to_string())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn collaterals(&self, v: &[Collateral]) -> String {
+        self.names("collateral", v.iter().map(|c| c.as_str()))
+    }
+
+    fn services(&self, v: &[RecruitingService]) -> String {
+        self.names("service", v.iter().map(|c| c.as_str()))
+    }
+
+    fn rate(&self, bp: &Option<i32>) -> String {
+        bp.map(|b| self.l().rate(b))
+            .unwrap_or_else(|| self.c.t("不限", "Any").to_string())
+    }
+
+    fn opt_yuan(&self, v: &Option<i64>) -> String {
+        v.map(|y| self.l().yuan(y)).unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    c: Chrome,
+    id: web::Path<i64>,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = c.actor.clone();
+    let lang = c.lang;
+    let (p, matches, answers_with) = state
+        .db(move |conn| {
+            let p = postings::get(conn, actor.as_ref(), kind, id)?;
+            let Some(a) = actor.as_ref() else {
+                return Ok((p, vec![], vec![]));
+            };
+            let matches = match matches::list_for_posting(conn, a, kind, id, lang) {
+                Ok(m) => m,
+                Err(AppError::Forbidden(_) | AppError::NotFound) => vec![],
+                Err(e) => return Err(e),
+            };
+            let answers_with = answering_postings(conn, a, &p)?;
+            Ok((p, matches, answers_with))
+        })
+        .await?;
+    let a = c.actor.as_ref();
+    let owner = a.is_some_and(|a| a.owns_org(p.organization.id));
+    let moderator = a.is_some_and(|a| {
+        a.is_platform_admin()
+            || (kind == PostingKind::Need && a.moderates_park(p.park.as_ref().map(|x| x.id)))
+            || (kind == PostingKind::Offer && a.is_admin())
+    });
+    let d = details_of(&p);
+    render(PostingPage {
+        c,
+        p,
+        d,
+        owner,
+        moderator,
+        matches,
+        answers_with,
+    })
+}
+
+fn details_of(p: &PostingView) -> Option<Details> {
+    let kind = PostingKind::parse(&p.kind).ok()?;
+    let category = Category::parse(&p.category).ok()?;
+    let v = match category {
+        Category::Financing => p.financing.as_ref(),
+        Category::Recruiting => p.recruiting.as_ref(),
+        Category::Training => p.training.as_ref(),
+    }?;
+    Details::from_json(kind, category, v).ok()
+}
+
+/// A provider answers a published need with one of its published offers of the same category,
+/// an SME an offer with one of its needs.
+fn answering_postings(
+    conn: &mut crate::db::DbConn,
+    a: &Actor,
+    p: &PostingView,
+) -> AppResult<Vec<PostingView>> {
+    let mine = match (a.role, p.kind.as_str()) {
+        (Role::Provider, "need") => PostingKind::Offer,
+        (Role::Sme, "offer") => PostingKind::Need,
+        _ => return Ok(vec![]),
+    };
+    if p.status != "published" || a.owns_org(p.organization.id) {
+        return Ok(vec![]);
+    }
+    let filter = ListFilter {
+        mine: true,
+        status: Some(PostingStatus::Published),
+        category: Category::parse(&p.category).ok(),
+        organization_id: None,
+    };
+    let paging = Paging {
+        page: 1,
+        per_page: 100,
+    };
+    Ok(postings::list(conn, Some(a), mine, &filter, paging)?.items)
+}
+
+#[derive(Template)]
+#[template(path = "pages/posting_form.html")]
+struct FormPage {
+    c: Chrome,
+    kind: &'static str,
+    category: &'static str,
+    f: FormState,
+    action: String,
+    editing: bool,
+}
+
+impl FormPage {
+    fn l(&self) -> Labels {
+        self.c.l()
+    }
+
+    /// `recruiting.positions[i].field`
+    fn pos(&self, i: impl Int, field: &str) -> String {
+        format!("recruiting.positions[{}].{field}", i.int())
+    }
+
+    fn title(&self) -> &'static str {
+        match (self.kind, self.editing) {
+            ("need", false) => self.c.t("发布需求", "Post a need"),
+            ("need", true) => self.c.t("修改需求", "Edit the need"),
+            (_, false) => self.c.t("发布服务", "List an offer"),
+            (_, true) => self.c.t("修改服务", "Edit the offer"),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CategoryQuery {
+    category: Option<String>,
+}
+
+fn may_post(a: &Actor, kind: PostingKind) -> AppResult<()> {
+    let role = match kind {
+        PostingKind::Need => Role::Sme,
+        PostingKind::Offer => Role::Provider,
+    };
+    if a.role == role {
+        Ok(())
+    } else {
+        Err(a.refuse(match kind {
+            PostingKind::Need => "only SME users may do this",
+            PostingKind::Offer => "only platform-company users may do this",
+        }))
+    }
+}
+
+async fn new_page(
+    _state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    q: web::Query<CategoryQuery>,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    may_post(&a, kind)?;
+    let category = q
+        .category
+        .as_deref()
+        .and_then(|s| Category::parse(s).ok())
+        .map(Category::as_str)
+        .unwrap_or("");
+    let mut f = FormState::new();
+    f.set("category", category);
+    let expires = (chrono::Utc::now() + Duration::days(90)).with_timezone(&beijing());
+    f.set("expires_at", expires.format("%Y-%m-%d").to_string());
+    render(FormPage {
+        c,
+        kind: kind.as_str(),
+        category,
+        f,
+        action: format!("/{}s/new", kind.as_str()),
+        editing: false,
+    })
+}
+
+fn beijing() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The form's fields as the service's body. An offer's audience lists are always sent, so that
+/// unticking every box on edit clears them.
+fn body_of(form: &Form, kind: PostingKind) -> Value {
+    let mut body = form.to_json();
+    if kind == PostingKind::Offer {
+        for key in ["regions", "industries", "sizes"] {
+            if body.get(key).is_none() {
+                body[key] = json!([]);
+            }
+        }
+    }
+    body
+}
+
+fn form_failed(
+    c: Chrome,
+    form: &Form,
+    e: AppError,
+    kind: PostingKind,
+    action: String,
+    editing: bool,
+) -> AppResult<HttpResponse> {
+    let mut f = form.state();
+    f.absorb(e, c.lang)?;
+    let category = Category::parse(f.v("category"))
+        .map(Category::as_str)
+        .unwrap_or("");
+    let status = if f.errors.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        FormPage {
+            c,
+            kind: kind.as_str(),
+            category,
+            f,
+            action,
+            editing,
+        },
+    )
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    may_post(&a, kind)?;
+    let now = state.clock.now();
+    let parsed = crate::domain::posting::Draft::parse(kind, &body_of(&form, kind), now);
+    let result = match parsed {
+        Ok(draft) => {
+            state
+                .tx(move |conn| postings::create(conn, &a, draft, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => {
+            let notice = if p.status == "draft" {
+                "saved"
+            } else {
+                "submitted"
+            };
+            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+        }
+        Err(e) => form_failed(c, &form, e, kind, format!("/{}s/new", kind.as_str()), false),
+    }
+}
+
+async fn edit_page(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    id: web::Path<i64>,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let viewer = a.clone();
+    let p = state
+        .db(move |conn| postings::get(conn, Some(&viewer), kind, id))
+        .await?;
+    if !a.owns_org(p.organization.id) {
+        return Err(a.refuse("only the posting's organisation may edit it"));
+    }
+    let mut f = FormState::new();
+    f.set("category", p.category.clone());
+    f.set("title", p.title.clone());
+    f.set("description", p.description.clone());
+    f.set(
+        "expires_at",
+        p.expires_at
+            .with_timezone(&beijing())
+            .format("%Y-%m-%d")
+            .to_string(),
+    );
+    let details = json!({
+        "financing": p.financing,
+        "recruiting": p.recruiting,
+        "training": p.training,
+        "regions": p.regions,
+        "industries": p.industries,
+        "sizes": p.sizes,
+    });
+    fill(&mut f, "", &details);
+    let category = Category::parse(&p.category)
+        .map(Category::as_str)
+        .unwrap_or("");
+    render(FormPage {
+        c,
+        kind: kind.as_str(),
+        category,
+        f,
+        action: format!("/{}s/{id}/edit", kind.as_str()),
+        editing: true,
+    })
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    id: web::Path<i64>,
+    form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let body = body_of(&form, kind);
+    match state
+        .tx(move |conn| postings::update(conn, &a, kind, id, Ok(body), now))
+        .await
+    {
+        Ok(p) => {
+            let notice = if p.status == "pending_review" {
+                "submitted"
+            } else {
+                "saved"
+            };
+            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+        }
+        Err(e) => form_failed(
+            c,
+            &form,
+            e,
+            kind,
+            format!("/{}s/{id}/edit", kind.as_str()),
+            true,
+        ),
+    }
+}
+
+async fn submit(
+    state: web::Data<AppState>,
+    SignedIn(a, _): SignedIn,
+    id: web::Path<i64>,
+    _form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let p = state
+        .tx(move |conn| postings::submit(conn, &a, kind, id, now))
+        .await?;
+    Ok(see_other(&posting_url(&p.kind, p.id), Some("submitted")))
+}
+
+async fn close(
+    state: web::Data<AppState>,
+    SignedIn(a, _): SignedIn,
+    id: web::Path<i64>,
+    _form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let p = state
+        .tx(move |conn| postings::close(conn, &a, kind, id, now))
+        .await?;
+    Ok(see_other(&posting_url(&p.kind, p.id), Some("closed")))
+}
+
+/// A provider answers a need with `offer_id`, an SME an offer with `need_id` (and a note).
+async fn answer(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    id: web::Path<i64>,
+    form: Form,
+    kind: PostingKind,
+) -> AppResult<HttpResponse> {
+    let expected = match kind {
+        PostingKind::Need => Role::Provider,
+        PostingKind::Offer => Role::Sme,
+    };
+    if a.role != expected {
+        return Err(a.refuse("only the other side may answer a posting"));
+    }
+    let (id, now, lang) = (id.into_inner(), state.clock.now(), c.lang);
+    let body = form.to_json();
+    let m = state
+        .tx(move |conn| matches::answer(conn, &a, kind, id, Ok(body), now, lang))
+        .await?;
+    let own = match kind {
+        PostingKind::Need => posting_url("offer", m.offer_id),
+        PostingKind::Offer => posting_url("need", m.need_id),
+    };
+    Ok(see_other(&own, Some("interest")))
+}
+
+/// `interest`, `decline` and `outcome` on a match, from either side's posting page.
+async fn match_action(
+    state: web::Data<AppState>,
+    SignedIn(a, c): SignedIn,
+    path: web::Path<(i64, String)>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (id, action) = path.into_inner();
+    let back = super::safe_next(form.value("_back"));
+    let (now, lang) = (state.clock.now(), c.lang);
+    let body = form.to_json();
+    let notice = match action.as_str() {
+        "interest" => "interest",
+        "decline" => "declined",
+        "outcome" => "outcome",
+        _ => return Err(AppError::NotFound),
+    };
+    state
+        .tx(move |conn| match action.as_str() {
+            "interest" => matches::interest(conn, &a, id, now, lang),
+            "decline" => matches::decline(conn, &a, id, Ok(body), now, lang),
+            _ => matches::outcome(conn, &a, id, Ok(body), now, lang),
+        })
+        .await?;
+    Ok(see_other(&back, Some(notice)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unticked_audience_lists_are_sent_empty_for_offers_only() {
+        let f = Form(vec![("title".into(), "x".into())]);
+        assert_eq!(body_of(&f, PostingKind::Offer)["regions"], json!([]));
+        assert!(body_of(&f, PostingKind::Need).get("regions").is_none());
+    }
+}
