@@ -310,7 +310,7 @@ impl FormState {
                     self.errors
                         .entry(name)
                         .and_modify(|t| {
-                            t.push_str("；");
+                            t.push('；');
                             t.push_str(&text);
                         })
                         .or_insert(text);

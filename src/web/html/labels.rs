@@ -333,7 +333,7 @@ mod tests {
         let zh = Labels(Lang::Zh);
         let en = Labels(Lang::En);
         assert_eq!(zh.money(1_505_000), "150.5 万元");
-        assert_eq!(zh.money(5_000_000_000), "500,000 万元");
+        assert_eq!(zh.money(5_000_000_000_i64), "500,000 万元");
         assert_eq!(en.money(1_505_000), "¥1,505,000");
         assert_eq!(zh.yuan(8000), "8,000 元");
         assert_eq!(wan_plain(12_345_678), "1234.5678");
