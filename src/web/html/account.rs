@@ -71,15 +71,6 @@ fn end_session(state: &AppState, to: &str, notice: &str) -> HttpResponse {
     res
 }
 
-/// The status of a form shown again after `absorb`.
-fn failed_status(f: &FormState) -> StatusCode {
-    if f.errors.is_empty() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
 #[derive(Template)]
 #[template(path = "pages/login.html")]
 struct LoginPage {
@@ -110,10 +101,9 @@ async fn login(
     match sessions::login(&state, &form.to_json(), &client_address(&req)).await {
         Ok((session, _)) => Ok(start_session(&state, session, &next, "signed_in")),
         Err(e) => {
-            let status = e.status();
             let mut f = form.state();
             f.values.remove("password");
-            f.absorb(e, c.lang)?;
+            let status = f.absorb(e, c.lang)?;
             render_status(status, LoginPage { c, f, next })
         }
     }
@@ -151,9 +141,9 @@ async fn register(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResul
         Err(e) => {
             let mut f = form.state();
             f.values.remove("password");
-            f.absorb(e, c.lang)?;
+            let status = f.absorb(e, c.lang)?;
             let parks = all_parks(&state).await?;
-            render_status(failed_status(&f), RegisterPage { c, f, parks })
+            render_status(status, RegisterPage { c, f, parks })
         }
     }
 }
@@ -177,8 +167,8 @@ async fn forgot(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<
         Ok(()) => Ok(see_other("/login", Some("reset_sent"))),
         Err(e) => {
             let mut f = form.state();
-            f.absorb(e, c.lang)?;
-            render_status(failed_status(&f), ForgotPage { c, f })
+            let status = f.absorb(e, c.lang)?;
+            render_status(status, ForgotPage { c, f })
         }
     }
 }
@@ -207,11 +197,11 @@ async fn reset(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<H
         Err(e) => {
             let mut f = form.state();
             f.values.remove("new_password");
-            f.absorb(e, c.lang)?;
+            let status = f.absorb(e, c.lang)?;
             if let Some(t) = f.errors.remove("token") {
                 f.message = Some(t);
             }
-            render_status(failed_status(&f), ResetPage { c, f })
+            render_status(status, ResetPage { c, f })
         }
     }
 }
@@ -357,8 +347,7 @@ async fn save_notifications(
         Ok(_) => Ok(see_other("/settings", Some("saved"))),
         Err(e) => {
             let mut f = form.state();
-            f.absorb(e, c.lang)?;
-            let status = failed_status(&f);
+            let status = f.absorb(e, c.lang)?;
             render_status(
                 status,
                 settings_view(&state, c, user_id, Some(f), FormState::new()).await?,
@@ -381,8 +370,7 @@ async fn change_password(
         )),
         Err(e) => {
             let mut f = FormState::new();
-            f.absorb(e, c.lang)?;
-            let status = failed_status(&f);
+            let status = f.absorb(e, c.lang)?;
             render_status(
                 status,
                 settings_view(&state, c, actor.user_id, None, f).await?,

@@ -159,6 +159,7 @@ async fn home(state: web::Data<AppState>, c: Chrome) -> AppResult<HttpResponse> 
 #[template(path = "pages/search.html")]
 struct SearchPage {
     c: Chrome,
+    parks: Vec<ParkView>,
     cur: Current,
     r: SearchResult,
     pages: usize,
@@ -182,8 +183,10 @@ async fn search(state: web::Data<AppState>, c: Chrome, q: Pairs) -> AppResult<Ht
     let r = searching::run(&state, c.actor.as_ref(), &cur.query()).await?;
     let pages = (r.total as usize).div_ceil(r.per_page.max(1)).max(1);
     let can_see_needs = c.actor.as_ref().is_some_and(|a| a.may_see_needs());
+    let parks = all_parks(&state).await?;
     render(SearchPage {
         c,
+        parks,
         cur,
         r,
         pages,

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest};
 use serde_json::{Map, Value};
 
@@ -300,8 +301,10 @@ impl FormState {
     }
 
     /// Takes a service's error: field errors go beside their fields, anything else above the
-    /// form. Errors that are not about the input (a lost database) stay errors.
-    pub fn absorb(&mut self, e: AppError, lang: Lang) -> Result<(), AppError> {
+    /// form; the answer is the status to show the form again with. Errors that are not about
+    /// the input (a lost database, a missing posting) stay errors.
+    pub fn absorb(&mut self, e: AppError, lang: Lang) -> Result<StatusCode, AppError> {
+        let status = e.status();
         match e {
             AppError::Validation(FieldErrors(list)) => {
                 for (field, problem) in list {
@@ -318,14 +321,15 @@ impl FormState {
                 if self.errors.is_empty() {
                     self.message = Some(AppError::Validation(FieldErrors::new()).message(lang));
                 }
-                Ok(())
+                Ok(status)
             }
             AppError::Conflict(_)
             | AppError::InvalidCredentials
+            | AppError::Forbidden(_)
             | AppError::RateLimited { .. }
             | AppError::BadRequest(_) => {
                 self.message = Some(e.message(lang));
-                Ok(())
+                Ok(status)
             }
             other => Err(other),
         }

@@ -2,7 +2,6 @@
 //! the answers a counterpart can give, and moderation for the park; the new/edit forms (one
 //! category's fields at a time) and the owner's and both sides' actions.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Duration;
@@ -390,15 +389,10 @@ fn form_failed(
     editing: bool,
 ) -> AppResult<HttpResponse> {
     let mut f = form.state();
-    f.absorb(e, c.lang)?;
+    let status = f.absorb(e, c.lang)?;
     let category = Category::parse(f.v("category"))
         .map(Category::as_str)
         .unwrap_or("");
-    let status = if f.errors.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_status(
         status,
         FormPage {
