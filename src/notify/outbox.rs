@@ -19,13 +19,6 @@ pub struct Mail<'a> {
 
 /// Queues `mail` unless a row with its dedupe key exists. Returns whether a row was written.
 pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, now: NaiveDateTime) -> AppResult<bool> {
-    let exists: i64 = outbox::table
-        .filter(outbox::dedupe_key.eq(&mail.dedupe_key))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
-        return Ok(false);
-    }
     let (email, lang): (String, String) = users::table
         .find(mail.user_id)
         .select((users::email, users::lang))
@@ -36,22 +29,31 @@ pub fn enqueue(conn: &mut DbConn, mail: Mail<'_>, now: NaiveDateTime) -> AppResu
             .replace(|c: char| !c.is_ascii_alphanumeric(), "."),
         now.and_utc().timestamp()
     );
-    diesel::insert_into(outbox::table)
-        .values(NewOutboxRow {
-            kind: mail.kind,
-            recipient_user_id: Some(mail.user_id),
-            recipient_email: &email,
-            lang: &lang,
-            dedupe_key: &mail.dedupe_key,
-            payload: &mail.payload.to_string(),
-            status: "pending",
-            attempts: 0,
-            next_attempt_at: now,
-            message_id: &message_id,
-            created_at: now,
-        })
-        .execute(conn)?;
-    Ok(true)
+    // A mail queued twice (two transactions racing on the same key) is queued once: the unique
+    // key decides, and the loser does nothing rather than fail.
+    let row = NewOutboxRow {
+        kind: mail.kind,
+        recipient_user_id: Some(mail.user_id),
+        recipient_email: &email,
+        lang: &lang,
+        dedupe_key: &mail.dedupe_key,
+        payload: &mail.payload.to_string(),
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: now,
+        message_id: &message_id,
+        created_at: now,
+    };
+    let insert = diesel::insert_into(outbox::table)
+        .values(row)
+        .on_conflict(outbox::dedupe_key)
+        .do_nothing();
+    // `MultiConnection` has no upsert; both databases have the same one.
+    let inserted = match conn {
+        DbConn::Sqlite(c) => insert.execute(c)?,
+        DbConn::Pg(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 /// Queues the same mail to every active user of an organisation.

@@ -478,6 +478,9 @@ fn token_hash(token: &str) -> String {
 
 /// Starts a password reset: when the address belongs to an active user, a single-use token
 /// (only its hash is stored) goes out by mail. The caller answers the same either way.
+/// How many reset mails one account can be sent in an hour.
+pub const RESETS_PER_HOUR: i64 = 3;
+
 pub fn request_password_reset(
     conn: &mut DbConn,
     email: &str,
@@ -488,6 +491,21 @@ pub fn request_password_reset(
         return Ok(());
     };
     if user.status != "active" {
+        return Ok(());
+    }
+    // At most a few reset mails an hour per account, counted in the database so every instance
+    // shares the limit; the caller answers the same either way.
+    use crate::db::schema::password_resets as pr;
+    let recent: i64 = pr::table
+        .filter(pr::user_id.eq(user.id))
+        .filter(pr::created_at.gt(now - chrono::Duration::hours(1)))
+        .count()
+        .get_result(conn)?;
+    if recent >= RESETS_PER_HOUR {
+        tracing::warn!(
+            user_id = user.id,
+            "password reset not sent: hourly limit reached"
+        );
         return Ok(());
     }
     use rand::RngCore;

@@ -967,3 +967,45 @@ async fn permanent_failures_and_the_last_attempt_make_dead_letters() {
     );
     assert!(smtp.copies(&row.message_id).is_empty());
 }
+
+/// Two transactions queueing the same mail at once: one row, and neither fails.
+#[tokio::test]
+async fn the_same_mail_queued_twice_at_once_is_queued_once() {
+    let app = TestApp::spawn().await;
+    let (_, reg) = app.register("sme", Some(1)).await;
+    let user_id = reg["user"]["id"].as_i64().unwrap();
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let (state, barrier) = (app.state.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut conn = state.pool.get().unwrap();
+                barrier.wait();
+                parkbridge::db::transaction(&mut conn, |c| {
+                    let mail = Mail {
+                        kind: "digest",
+                        user_id,
+                        dedupe_key: "race:test".into(),
+                        payload: json!({}),
+                    };
+                    let queued = enqueue(c, mail, chrono::Utc::now().naive_utc())?;
+                    // Hold the transaction open a moment so the two overlap.
+                    std::thread::sleep(Duration::from_millis(50));
+                    Ok(queued)
+                })
+            })
+        })
+        .collect();
+    let results: Vec<bool> = threads
+        .into_iter()
+        .map(|t| t.join().unwrap().expect("neither transaction fails"))
+        .collect();
+    assert_eq!(results.iter().filter(|q| **q).count(), 1, "{results:?}");
+    let mut conn = app.state.pool.get().unwrap();
+    let n: i64 = outbox::table
+        .filter(outbox::dedupe_key.eq("race:test"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(n, 1);
+}

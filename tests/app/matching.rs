@@ -615,6 +615,30 @@ async fn notification_settings_turn_match_mail_off() {
 }
 
 #[tokio::test]
+async fn reset_mails_are_limited_per_account_and_hour() {
+    let app = TestApp::spawn().await;
+    let (_, reg) = app.register("sme", Some(PARK)).await;
+    let email = reg["user"]["email"].as_str().unwrap().to_string();
+    for _ in 0..6 {
+        let (s, _) = app
+            .post("/api/v1/auth/password-reset", None, json!({"email": email}))
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "the answer never tells");
+    }
+    assert_eq!(app.outbox_of("password_reset").len(), 3);
+    app.clock.advance(chrono::Duration::minutes(61));
+    let (s, _) = app
+        .post("/api/v1/auth/password-reset", None, json!({"email": email}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.outbox_of("password_reset").len(),
+        4,
+        "an hour later, one more"
+    );
+}
+
+#[tokio::test]
 async fn a_password_reset_link_works_once_and_expires() {
     let app = TestApp::spawn().await;
     let (_, reg) = app.register("sme", Some(PARK)).await;
