@@ -1159,23 +1159,20 @@ pub fn outcome(
 
 /// Whether two organisations are connected through some match (contacts may be shown).
 pub fn connected(conn: &mut DbConn, org_a: i64, org_b: i64) -> AppResult<bool> {
-    let needs_a: Vec<i64> = postings::table
-        .filter(postings::organization_id.eq(org_a))
-        .select(postings::id)
-        .load(conn)?;
-    let needs_b: Vec<i64> = postings::table
-        .filter(postings::organization_id.eq(org_b))
-        .select(postings::id)
-        .load(conn)?;
+    let of = |org: i64| {
+        postings::table
+            .filter(postings::organization_id.eq(org))
+            .select(postings::id)
+    };
     let n: i64 = matches::table
         .filter(matches::connected_at.is_not_null())
         .filter(
             matches::need_id
-                .eq_any(&needs_a)
-                .and(matches::offer_id.eq_any(&needs_b))
+                .eq_any(of(org_a))
+                .and(matches::offer_id.eq_any(of(org_b)))
                 .or(matches::need_id
-                    .eq_any(&needs_b)
-                    .and(matches::offer_id.eq_any(&needs_a))),
+                    .eq_any(of(org_b))
+                    .and(matches::offer_id.eq_any(of(org_a)))),
         )
         .count()
         .get_result(conn)?;
