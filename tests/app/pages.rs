@@ -758,3 +758,43 @@ async fn forgotten_password_and_email_confirmation_work_from_the_mail_links() {
     assert!(page.cookies.contains_key("pb_session"));
     app.login(&email, "新密码 strong 2027 pass").await;
 }
+
+/// Who reaches which page: signed-out visitors are sent to sign in, the wrong role is refused.
+#[tokio::test]
+async fn each_role_reaches_its_own_pages_only() {
+    let app = TestApp::spawn().await;
+    let (sme, _) = app.register("sme", Some(1)).await;
+    let (provider, _) = app.register("provider", None).await;
+    let park_admin = app.park_admin(1).await;
+    let platform = app.platform_admin().await;
+    let pages = [
+        "/dashboard",
+        "/needs/new",
+        "/offers/new",
+        "/admin",
+        "/admin/stats",
+        "/settings",
+    ];
+    let see = StatusCode::SEE_OTHER;
+    let (ok, no) = (StatusCode::OK, StatusCode::FORBIDDEN);
+    let table: [(&str, Option<&str>, [StatusCode; 6]); 5] = [
+        ("visitor", None, [see, see, see, see, see, see]),
+        ("sme", Some(&sme), [ok, ok, no, no, no, ok]),
+        ("provider", Some(&provider), [ok, no, ok, no, no, ok]),
+        ("park admin", Some(&park_admin), [see, no, no, ok, ok, ok]),
+        ("platform admin", Some(&platform), [see, no, no, ok, ok, ok]),
+    ];
+    for (who, token, expected) in table {
+        let mut page = Page::new(&app);
+        if let Some(t) = token {
+            page.use_token(t);
+        }
+        for (path, want) in pages.iter().zip(expected) {
+            let a = page.get(path).await;
+            assert_eq!(a.status, want, "{who} on {path}");
+            if want == see && token.is_none() {
+                assert!(a.location().starts_with("/login?next="), "{who} on {path}");
+            }
+        }
+    }
+}
