@@ -790,7 +790,9 @@ impl Browser {
 
     /// Asserts that Chinese text renders with a real CJK font, not as "tofu" boxes: distinct
     /// characters drawn in the page's own font must give distinct, non-empty glyphs (a missing
-    /// font draws every one of them as the same box).
+    /// font draws every one of them as the same box). Checked by hiding the CJK fonts from
+    /// Chromium: then all five glyphs are one. (`document.fonts.check` is no test: it answers
+    /// true for any installed-or-not local font.)
     pub async fn assert_cjk_renders(&self) {
         let result = self
             .js(
@@ -811,8 +813,7 @@ impl Browser {
                 };
                 const gs = ['园', '企', '通', '订', '阅'].map(glyph);
                 const sigs = new Set(gs.map(g => g.sig));
-                return { font, minInk: Math.min(...gs.map(g => g.ink)), distinct: sigs.size,
-                  noto: document.fonts.check('16px "Noto Sans CJK SC"') };"#,
+                return { font, minInk: Math.min(...gs.map(g => g.ink)), distinct: sigs.size };"#,
                 vec![],
             )
             .await;
