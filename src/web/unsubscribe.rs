@@ -89,17 +89,7 @@ fn page(
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(html);
-    // The page is the whole answer, but the error middlewares rewrite error responses: the
-    // normaliser leaves those that carry an `AppError` alone, and the language middleware
-    // re-renders those as JSON for English readers. So a Chinese reader gets the page, and an
-    // English one the contract's JSON error (in English, with a JSON content type).
-    if !status.is_success() && lang == Lang::Zh {
-        res.extensions_mut()
-            .insert(if status == StatusCode::NOT_FOUND {
-                AppError::NotFound
-            } else {
-                AppError::BadRequest("invalid unsubscribe link".into())
-            });
-    }
+    // The page is the whole answer in either language: the JSON error handlers leave it alone.
+    res.extensions_mut().insert(crate::web::html::RenderedPage);
     Ok(res)
 }

@@ -852,8 +852,12 @@ async fn english_users_get_english_mail() {
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(page.contains("You are unsubscribed"), "{page}");
     assert_eq!(match_emails(&app, user_id), "off");
-    let (s, _) = get_page(&app, "/unsubscribe?token=forged&lang=en").await;
+    let (s, page) = get_page(&app, "/unsubscribe?token=forged&lang=en").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("This unsubscribe link does not work"),
+        "{page}"
+    );
 }
 
 fn row_org_name(row: &OutboxRow) -> String {
