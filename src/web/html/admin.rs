@@ -273,12 +273,7 @@ fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
         series: vec![c.t("按时响应", "Picked up in time").into()],
         rows: parks
             .iter()
-            .map(|p| {
-                (
-                    p.park_name.clone(),
-                    vec![p.outcomes.pickup_within_sla_pct.unwrap_or(0.0)],
-                )
-            })
+            .filter_map(|p| Some((p.park_name.clone(), vec![p.outcomes.pickup_within_sla_pct?])))
             .collect(),
         unit: Unit::Percent,
     };
@@ -292,6 +287,7 @@ fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
         series: vec![c.t("放款", "Granted").into()],
         rows: parks
             .iter()
+            .filter(|p| p.outcomes.financing_granted_yuan > 0)
             .map(|p| {
                 (
                     p.park_name.clone(),
@@ -311,6 +307,7 @@ fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
         series: vec![c.t("录用", "Hired").into(), c.t("培训", "Trained").into()],
         rows: parks
             .iter()
+            .filter(|p| p.outcomes.hires + p.outcomes.trainees > 0)
             .map(|p| {
                 (
                     p.park_name.clone(),

@@ -24,8 +24,8 @@ pub enum Unit {
 }
 
 const CLASSES: [&str; 4] = ["bar-a", "bar-b", "bar-c", "bar-d"];
-const LABEL_W: f64 = 150.0;
-const BAR_W: f64 = 330.0;
+const LABEL_W: f64 = 120.0;
+const BAR_W: f64 = 200.0;
 const ROW_H: f64 = 26.0;
 
 impl BarChart {
@@ -52,7 +52,7 @@ impl BarChart {
                 .max(1.0),
         };
         let height = ROW_H * self.rows.len().max(1) as f64 + 8.0;
-        let width = LABEL_W + BAR_W + 90.0;
+        let width = LABEL_W + BAR_W + 80.0;
         let mut out = String::new();
         let _ = write!(
             out,
@@ -67,7 +67,7 @@ impl BarChart {
                 r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
                 LABEL_W - 8.0,
                 y + ROW_H * 0.62,
-                escape(&truncate(label, 12))
+                escape(&truncate(label, 8))
             );
             let mut x = LABEL_W;
             for (s, v) in values.iter().enumerate() {
@@ -75,10 +75,11 @@ impl BarChart {
                 if w > 0.0 {
                     let _ = write!(
                         out,
-                        r#"<rect class="{}" x="{x:.1}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}: {}</title></rect>"#,
+                        r#"<rect class="{}" x="{x:.1}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{} · {}: {}</title></rect>"#,
                         Self::class_of(s),
                         y + 3.0,
                         ROW_H - 8.0,
+                        escape(label),
                         escape(self.series.get(s).map(String::as_str).unwrap_or("")),
                         self.total_text(*v)
                     );
@@ -135,8 +136,8 @@ mod tests {
         let svg = c.svg();
         assert!(svg.contains("需求 &lt;按类别&gt;"));
         // The longest row fills the bar area; the 30 of 40 takes three quarters of it.
-        assert!(svg.contains(r#"width="247.5""#), "{svg}");
-        assert!(svg.contains(r#"width="82.5""#), "{svg}");
+        assert!(svg.contains(r#"width="150.0""#), "{svg}");
+        assert!(svg.contains(r#"width="50.0""#), "{svg}");
         assert!(svg.contains(">40</text>"));
         // A zero value draws nothing.
         assert_eq!(svg.matches("<rect").count(), 3);

@@ -19,6 +19,7 @@
 //! b.axe("dashboard").await;
 //! ```
 
+mod journeys;
 mod smoke;
 
 use std::future::Future;
