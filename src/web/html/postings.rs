@@ -366,10 +366,16 @@ fn beijing() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
-/// The form's fields as the service's body. An offer's audience lists are always sent, so that
-/// unticking every box on edit clears them.
+/// The form's fields as the service's body. The chosen category's details are always sent, so
+/// an empty one gets an error beside each of its fields; an offer's audience lists are always
+/// sent, so that unticking every box on edit clears them.
 fn body_of(form: &Form, kind: PostingKind) -> Value {
     let mut body = form.to_json();
+    if let Some(category) = form.value("category").and_then(|c| Category::parse(c).ok()) {
+        if body.get(category.as_str()).is_none() {
+            body[category.as_str()] = json!({});
+        }
+    }
     if kind == PostingKind::Offer {
         for key in ["regions", "industries", "sizes"] {
             if body.get(key).is_none() {
@@ -607,5 +613,21 @@ mod tests {
         let f = Form(vec![("title".into(), "x".into())]);
         assert_eq!(body_of(&f, PostingKind::Offer)["regions"], json!([]));
         assert!(body_of(&f, PostingKind::Need).get("regions").is_none());
+    }
+
+    #[test]
+    fn an_empty_category_is_sent_so_each_of_its_fields_gets_an_error() {
+        let f = Form(vec![("category".into(), "training".into())]);
+        assert_eq!(body_of(&f, PostingKind::Need)["training"], json!({}));
+        let err = crate::domain::posting::Draft::parse(
+            PostingKind::Need,
+            &body_of(&f, PostingKind::Need),
+            chrono::Utc::now(),
+        )
+        .unwrap_err();
+        let mut state = FormState::new();
+        state.absorb(err, crate::i18n::Lang::En).unwrap();
+        assert!(state.err("training.topic").is_some(), "{:?}", state.errors);
+        assert!(state.err("training.headcount").is_some());
     }
 }

@@ -345,6 +345,14 @@ async fn an_sme_works_in_english_on_a_desktop() {
     b.fill("title", "x").await;
     b.click_button("Submit for review").await;
     b.wait_for_text("is required").await;
+    let beside = b
+        .js(
+            "return document.getElementById('training.topic-error').textContent",
+            vec![],
+        )
+        .await;
+    assert_eq!(beside, "is required");
+    assert_eq!(b.input_value("title").await.as_deref(), Some("x"));
     record(&b, "need-form-errors-en").await;
     b.close().await;
 }
