@@ -171,8 +171,13 @@ impl SearchPage {
         hit_url(h)
     }
 
+    /// A facet's values with results, most first.
     fn sorted<'a>(&self, m: &'a std::collections::BTreeMap<String, u64>) -> Vec<(&'a str, u64)> {
-        let mut v: Vec<(&str, u64)> = m.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+        let mut v: Vec<(&str, u64)> = m
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.as_str(), *n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v
     }
