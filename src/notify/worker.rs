@@ -259,6 +259,7 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::info!(
                     id = row.id,
                     kind = %row.kind,
+                    to = %crate::domain::mask_email(&row.recipient_email),
                     attempt = row.attempts + 1,
                     retry_in_secs = backoff(row.attempts).num_seconds(),
                     error = %error,
@@ -270,6 +271,7 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::warn!(
                     id = row.id,
                     kind = %row.kind,
+                    to = %crate::domain::mask_email(&row.recipient_email),
                     attempts = row.attempts + 1,
                     error = %error,
                     "mail given up (dead letter)"
