@@ -5,6 +5,8 @@ mod helpers;
 mod accounts;
 mod cli;
 mod errors;
+mod faults;
+mod logs;
 mod mail;
 mod matching;
 mod moderation;

@@ -76,7 +76,7 @@ pub async fn login(
     };
     let address = client_address(&req);
     if let Some(retry_after_secs) = state.throttle.retry_after(&email, &address) {
-        tracing::warn!(address, "login throttled");
+        tracing::warn!(address, account = %crate::domain::mask_email(&email), "login throttled");
         return Err(AppError::RateLimited { retry_after_secs });
     }
     let lookup = email.clone();
@@ -88,7 +88,12 @@ pub async fn login(
         Some(u) if valid => u,
         _ => {
             state.throttle.record_failure(&email, &address);
-            tracing::warn!(address, known_account = user.is_some(), "login failed");
+            tracing::warn!(
+                address,
+                account = %crate::domain::mask_email(&email),
+                known_account = user.is_some(),
+                "login failed"
+            );
             return Err(AppError::InvalidCredentials);
         }
     };
