@@ -183,13 +183,13 @@ mod tests {
             scrub("550 5.1.1 <zhang.wei@example.com>: unknown user"),
             "550 5.1.1 <z***@example.com>: unknown user"
         );
-        assert_eq!(
-            scrub("to=张伟@例子.中国 sent."),
-            "to=张***@例子.中国 sent."
-        );
+        assert_eq!(scrub("to=张伟@例子.中国 sent."), "to=张***@例子.中国 sent.");
         assert_eq!(scrub("mail ends a@b.cn."), "mail ends a***@b.cn.");
         assert_eq!(scrub("no address @ here"), "no address @ here");
-        assert_eq!(scrub("postgres://u@localhost/db"), "postgres://u@localhost/db");
+        assert_eq!(
+            scrub("postgres://u@localhost/db"),
+            "postgres://u@localhost/db"
+        );
     }
 
     #[test]
@@ -214,6 +214,9 @@ mod tests {
 
     #[test]
     fn clean_lines_are_not_copied() {
-        assert!(matches!(scrub("request status=200 ms=1.2"), Cow::Borrowed(_)));
+        assert!(matches!(
+            scrub("request status=200 ms=1.2"),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -133,8 +133,7 @@ async fn serve_and_drive(s: Settings, o: &Options, backend: &str) -> anyhow::Res
 
     let st = state.clone();
     let accounts = o.connections;
-    let (actors, published) =
-        tokio::task::spawn_blocking(move || actors(&st, accounts)).await??;
+    let (actors, published) = tokio::task::spawn_blocking(move || actors(&st, accounts)).await??;
     let actors = Arc::new(actors);
     println!(
         "{backend}: {published} published postings, server ready in {index_build_secs:.1} s; \
@@ -284,7 +283,9 @@ fn verify(
         .filter(|id| !status.contains_key(*id))
         .count();
     if missing > 0 {
-        lost.push(format!("{missing} acknowledged creates are not in the database"));
+        lost.push(format!(
+            "{missing} acknowledged creates are not in the database"
+        ));
     }
     let st = |id: &i64| status.get(id).map(String::as_str).unwrap_or("missing");
     let unsubmitted = acked
@@ -332,7 +333,9 @@ fn verify(
             })
             .collect();
         if not_indexed > 0 {
-            problems.push(format!("{not_indexed} approved postings are not in the index"));
+            problems.push(format!(
+                "{not_indexed} approved postings are not in the index"
+            ));
         }
         if problems.is_empty() || Instant::now() > deadline {
             return Ok((lost, problems));

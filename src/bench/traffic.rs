@@ -185,8 +185,14 @@ impl Conn {
                     .await
             }
             2 => {
-                self.call("GET /api/v1/parks", Method::GET, "/api/v1/parks", None, None)
-                    .await
+                self.call(
+                    "GET /api/v1/parks",
+                    Method::GET,
+                    "/api/v1/parks",
+                    None,
+                    None,
+                )
+                .await
             }
             _ => {
                 let path = "/api/v1/parks?city_code=510100";

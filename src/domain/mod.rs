@@ -355,7 +355,10 @@ mod tests {
         let e = Email::parse("Zhang.Wei@Example.COM").unwrap();
         assert_eq!(e.masked(), "z***@example.com");
         assert_eq!(format!("{e:?}"), "Email(z***@example.com)");
-        assert_eq!(Email::parse("张伟@例子.中国").unwrap().masked(), "张***@例子.中国");
+        assert_eq!(
+            Email::parse("张伟@例子.中国").unwrap().masked(),
+            "张***@例子.中国"
+        );
         assert_eq!(mask_email("no-at-sign"), "***");
     }
 

@@ -102,10 +102,11 @@ impl ServerEnv {
                 }
             });
         }
-        let port = tokio::task::spawn_blocking(move || port_rx.recv_timeout(Duration::from_secs(60)))
-            .await
-            .unwrap()
-            .unwrap_or_else(|_| panic!("the server did not start: {:?}", log.lock().unwrap()));
+        let port =
+            tokio::task::spawn_blocking(move || port_rx.recv_timeout(Duration::from_secs(60)))
+                .await
+                .unwrap()
+                .unwrap_or_else(|_| panic!("the server did not start: {:?}", log.lock().unwrap()));
         let server = ChildServer {
             child,
             base: format!("http://127.0.0.1:{port}"),
@@ -117,7 +118,12 @@ impl ServerEnv {
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(r) = server.client.get(format!("{}/readyz", server.base)).send().await {
+            if let Ok(r) = server
+                .client
+                .get(format!("{}/readyz", server.base))
+                .send()
+                .await
+            {
                 if r.status() == StatusCode::OK {
                     break;
                 }
@@ -379,7 +385,10 @@ async fn sigkill_during_writes_loses_no_acknowledged_write() {
             .unwrap()
     };
     for id in &acked.created {
-        assert!(status_of(&mut conn, *id).is_some(), "acknowledged create {id} lost");
+        assert!(
+            status_of(&mut conn, *id).is_some(),
+            "acknowledged create {id} lost"
+        );
     }
     for id in &acked.submitted {
         let s = status_of(&mut conn, *id).unwrap();
@@ -412,7 +421,11 @@ async fn sigkill_during_writes_loses_no_acknowledged_write() {
         .unwrap();
     assert_eq!(s, StatusCode::OK);
     assert!(
-        found["items"].as_array().unwrap().iter().any(|h| h["id"] == id),
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == id),
         "{found}"
     );
 
@@ -490,7 +503,16 @@ impl PrivateCluster {
             port,
         };
         let data = pg.data.to_string_lossy().into_owned();
-        pg.run(&["initdb", "-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+        pg.run(&[
+            "initdb",
+            "-D",
+            &data,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ]);
         pg.ctl("start");
         PrivateCluster { pg, _dir: dir }
     }
@@ -561,7 +583,8 @@ async fn a_postgres_restart_under_a_running_server_is_survived() {
     let stop = Arc::new(AtomicBool::new(false));
     let answers = Arc::new(Mutex::new(Vec::<(StatusCode, Value, Option<String>)>::new()));
     let stream = {
-        let (server, stop, answers, sme) = (server.clone(), stop.clone(), answers.clone(), sme.clone());
+        let (server, stop, answers, sme) =
+            (server.clone(), stop.clone(), answers.clone(), sme.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let mut body = financing_need();
@@ -600,7 +623,12 @@ async fn a_postgres_restart_under_a_running_server_is_survived() {
         .await
         .unwrap();
     let (s, h, v) = server
-        .call(reqwest::Method::GET, "/api/v1/needs?mine=true", Some(&sme), None)
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/needs?mine=true",
+            Some(&sme),
+            None,
+        )
         .await
         .expect("an answer while the database is down");
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
@@ -649,7 +677,11 @@ async fn a_postgres_restart_under_a_running_server_is_survived() {
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let id = b["id"].as_i64().unwrap();
     let (s, b) = server
-        .post(&format!("/api/v1/admin/needs/{id}/approve"), Some(&admin), json!({}))
+        .post(
+            &format!("/api/v1/admin/needs/{id}/approve"),
+            Some(&admin),
+            json!({}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let mut found = false;
@@ -664,7 +696,9 @@ async fn a_postgres_restart_under_a_running_server_is_survived() {
             )
             .await
             .unwrap();
-        found = r["items"].as_array().is_some_and(|i| i.iter().any(|h| h["id"] == id));
+        found = r["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|h| h["id"] == id));
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(found, "the indexer did not survive the restart");

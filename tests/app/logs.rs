@@ -109,7 +109,10 @@ async fn logs_mask_addresses_and_never_show_passwords_or_tokens() {
     assert!(log.contains("request_id="), "{log}");
     // … the address only masked …
     let masked = parkbridge::domain::mask_email(&email);
-    assert!(log.contains(&masked), "the failed login names {masked}:\n{log}");
+    assert!(
+        log.contains(&masked),
+        "the failed login names {masked}:\n{log}"
+    );
     let local = email.split('@').next().unwrap();
     // … and no address, password or token anywhere.
     for secret in [
@@ -123,9 +126,6 @@ async fn logs_mask_addresses_and_never_show_passwords_or_tokens() {
         unsubscribe.as_str(),
         TEST_SECRET,
     ] {
-        assert!(
-            !log.contains(secret),
-            "the log shows {secret:?}:\n{log}"
-        );
+        assert!(!log.contains(secret), "the log shows {secret:?}:\n{log}");
     }
 }
