@@ -6,6 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Where the data lives when nothing else is said.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/parkbridge.sqlite3";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "parkbridge",
@@ -89,6 +92,30 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Load: the server in this process on the configured database (--database-url; default a
+    /// fresh SQLite file), seeded with demo data, driven over HTTP by a mix of search, reads,
+    /// posting and moderation; then the targets, and every acknowledged write checked in the
+    /// database and the index. Exits 1 on a 5xx, a lost write or drift.
+    Load {
+        /// Postings of demo data seeded into an empty database (about; 85 % published).
+        #[arg(long, default_value_t = 100_000)]
+        postings: usize,
+        /// Concurrent HTTP connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Length of the mixed phase.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Length of each target phase (/healthz alone, search alone, posting + approval alone).
+        #[arg(long, default_value_t = 10)]
+        target_seconds: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Working folder for the index and mail (default: a fresh one under the system temp
+        /// folder, removed after).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Matching: latency of matching one new posting against all published counterparts.
     Matching {
         /// Number of SMEs of demo data (about 3 postings each).
@@ -110,7 +137,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "PARKBRIDGE_DATABASE_URL",
-        default_value = "sqlite://data/parkbridge.sqlite3",
+        default_value = DEFAULT_DATABASE_URL,
         global = true
     )]
     pub database_url: String,

@@ -339,8 +339,14 @@ impl ResponseError for AppError {
             tracing::error!(error = %detail, "internal error");
         }
         let mut res = HttpResponse::build(self.status());
-        if let AppError::RateLimited { retry_after_secs } = self {
-            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            AppError::RateLimited { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::Unavailable => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
         }
         let mut res = res.json(self.body(Lang::Zh));
         // Kept so the language middleware can render the body again in English.
@@ -360,9 +366,38 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 AppError::Unavailable
             }
+            // The database went away under a pooled connection (a restart, a failover): the
+            // pool replaces the connection, and the client is told to come back shortly.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                tracing::warn!(error = %info.message(), "database connection lost");
+                AppError::Unavailable
+            }
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if is_connection_loss(info.message()) =>
+            {
+                tracing::warn!(error = %info.message(), "database connection lost");
+                AppError::Unavailable
+            }
+            Error::BrokenTransactionManager => AppError::Unavailable,
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+/// PostgreSQL's words for a connection that is gone or going (an administrator shutdown, a
+/// crash, a restart): the request may succeed when tried again.
+fn is_connection_loss(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "terminating connection",
+        "server closed the connection",
+        "connection to server",
+        "no connection to the server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "could not receive data from server",
+        "could not send data to server",
+    ];
+    SIGNS.iter().any(|s| message.contains(s))
 }
 
 impl From<r2d2::Error> for AppError {

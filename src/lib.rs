@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod logging;
 pub mod matching;
 pub mod notify;
 pub mod search;

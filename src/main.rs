@@ -1,5 +1,4 @@
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 use parkbridge::config::{Cli, Command};
 use parkbridge::startup::{open_database_for_tool, Application};
@@ -7,12 +6,15 @@ use parkbridge::state::Clock;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_target(false)
-        .init();
+    // A benchmark logs warnings only, unless told otherwise: a line per request would be timed too.
+    let bench = matches!(cli.command, Some(Command::Bench { .. }));
+    let explicit_log = std::env::args().any(|a| a.starts_with("--log"))
+        || std::env::var_os("PARKBRIDGE_LOG").is_some();
+    parkbridge::logging::init(if bench && !explicit_log {
+        "warn"
+    } else {
+        &cli.settings.log
+    });
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
@@ -79,6 +81,24 @@ fn main() -> anyhow::Result<()> {
                 samples,
                 dir,
             } => parkbridge::bench::matching(scale, seed, samples, dir.as_deref()),
+            parkbridge::config::BenchCommand::Load {
+                postings,
+                connections,
+                seconds,
+                target_seconds,
+                seed,
+                dir,
+            } => parkbridge::bench::load::run(
+                settings,
+                parkbridge::bench::load::Options {
+                    postings,
+                    connections,
+                    seconds,
+                    target_seconds,
+                    seed,
+                    dir,
+                },
+            ),
             parkbridge::config::BenchCommand::Mail { count, smtp, dir } => {
                 parkbridge::bench::mail(count, smtp, dir.as_deref())
             }

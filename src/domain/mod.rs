@@ -62,9 +62,28 @@ impl Uscc {
     }
 }
 
-/// An email address, trimmed and lower-cased: addresses compare case-insensitively.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Masks any text that looks like `local@domain` as [`Email::masked`] does; other text is
+/// returned as it is.
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+/// An email address, trimmed and lower-cased: addresses compare case-insensitively. Its
+/// `Debug` is masked (`z***@example.com`), so a stray `?email` in a log line leaks nothing.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Email(String);
+
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Email({})", self.masked())
+    }
+}
 
 impl Email {
     pub fn parse(s: &str) -> Result<Email, Problem> {
@@ -95,6 +114,12 @@ impl Email {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The address as logs show it: the first character of the local part, then `***@` and
+    /// the domain (`z***@example.com`).
+    pub fn masked(&self) -> String {
+        mask_email(&self.0)
     }
 }
 
@@ -323,6 +348,18 @@ mod tests {
         assert_eq!(u.as_str(), "91510100MA61R8LK59");
         assert!(Uscc::with_check_char("9151010").is_none());
         assert!(Uscc::with_check_char("91510100MA61R8LKI").is_none());
+    }
+
+    #[test]
+    fn email_is_masked_for_logs() {
+        let e = Email::parse("Zhang.Wei@Example.COM").unwrap();
+        assert_eq!(e.masked(), "z***@example.com");
+        assert_eq!(format!("{e:?}"), "Email(z***@example.com)");
+        assert_eq!(
+            Email::parse("张伟@例子.中国").unwrap().masked(),
+            "张***@例子.中国"
+        );
+        assert_eq!(mask_email("no-at-sign"), "***");
     }
 
     #[test]

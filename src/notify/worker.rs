@@ -35,6 +35,8 @@ pub const MAX_BACKOFF: Duration = Duration::hours(1);
 const IDLE_PAUSE: StdDuration = StdDuration::from_millis(500);
 const BUSY_PAUSE: StdDuration = StdDuration::from_millis(20);
 const ERROR_PAUSE: StdDuration = StdDuration::from_secs(2);
+/// Tries at recording one result (about 30 s in all) before the lease is left to run out.
+const RECORD_ATTEMPTS: u32 = 6;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -259,6 +261,7 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::info!(
                     id = row.id,
                     kind = %row.kind,
+                    to = %crate::domain::mask_email(&row.recipient_email),
                     attempt = row.attempts + 1,
                     retry_in_secs = backoff(row.attempts).num_seconds(),
                     error = %error,
@@ -270,20 +273,40 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::warn!(
                     id = row.id,
                     kind = %row.kind,
+                    to = %crate::domain::mask_email(&row.recipient_email),
                     attempts = row.attempts + 1,
                     error = %error,
                     "mail given up (dead letter)"
                 );
             }
         }
-        let at = state.clock.now().naive_utc();
-        let id = row.id;
-        if let Err(e) = state.db(move |c| record(c, &row, &outcome, at)).await {
-            // The lease runs out and the row is tried again: at worst a duplicate, never a loss.
-            tracing::error!(id, error = %e, "cannot record a mail delivery result");
-        }
+        record_with_retries(state, row, outcome).await;
     }
     Ok(report)
+}
+
+/// Records a result, trying again for a while when the database is briefly away (a restart, a
+/// failover): a mail that went out but is not recorded as sent is sent again when its lease ends.
+async fn record_with_retries(state: &AppState, row: OutboxRow, outcome: Outcome) {
+    let row = Arc::new(row);
+    let outcome = Arc::new(outcome);
+    let mut pause = StdDuration::from_millis(500);
+    for attempt in 1..=RECORD_ATTEMPTS {
+        let at = state.clock.now().naive_utc();
+        let (r, o) = (row.clone(), outcome.clone());
+        match state.db(move |c| record(c, &r, &o, at)).await {
+            Ok(()) => return,
+            Err(e) if attempt == RECORD_ATTEMPTS => {
+                // The lease runs out and the row is tried again: at worst a duplicate, never a loss.
+                tracing::error!(id = row.id, error = %e, "cannot record a mail delivery result");
+            }
+            Err(e) => {
+                tracing::warn!(id = row.id, attempt, error = %e, "recording a mail delivery result failed; trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(StdDuration::from_secs(8));
+            }
+        }
+    }
 }
 
 /// The mail worker of `serve`: a pass every 500 ms, at once again while full batches go out.

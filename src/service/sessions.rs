@@ -72,7 +72,7 @@ pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(
         return Err(AppError::Validation(errs));
     };
     if let Some(retry_after_secs) = state.throttle.retry_after(&email, address) {
-        tracing::warn!(address, "login throttled");
+        tracing::warn!(address, account = %crate::domain::mask_email(&email), "login throttled");
         return Err(AppError::RateLimited { retry_after_secs });
     }
     let lookup = email.clone();
@@ -84,7 +84,12 @@ pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(
         Some(u) if valid => u,
         _ => {
             state.throttle.record_failure(&email, address);
-            tracing::warn!(address, known_account = user.is_some(), "login failed");
+            tracing::warn!(
+                address,
+                account = %crate::domain::mask_email(&email),
+                known_account = user.is_some(),
+                "login failed"
+            );
             return Err(AppError::InvalidCredentials);
         }
     };

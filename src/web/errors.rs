@@ -30,6 +30,7 @@ pub fn normalise<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRe
         StatusCode::NOT_FOUND => Some(AppError::NotFound),
         StatusCode::PAYLOAD_TOO_LARGE => Some(AppError::PayloadTooLarge),
         StatusCode::UNAUTHORIZED => Some(AppError::Unauthorized),
+        StatusCode::SERVICE_UNAVAILABLE => Some(AppError::Unavailable),
         s if s.is_server_error() => Some(AppError::Internal(format!("status {s}"))),
         _ => None,
     };

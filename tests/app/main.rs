@@ -6,6 +6,8 @@ mod accounts;
 mod browser;
 mod cli;
 mod errors;
+mod faults;
+mod logs;
 mod mail;
 mod matching;
 mod moderation;

@@ -1,6 +1,10 @@
 //! `parkbridge bench search`: index build speed, query latency in-process and over HTTP, and the
 //! same labelled queries answered by the baseline a user would otherwise pick (SQLite `LIKE`),
-//! with recall@10 and MRR of each. Prints one table.
+//! with recall@10 and MRR of each. Prints one table. `bench matching` and `bench mail` time the
+//! matcher and the outbox worker; `bench load` (in `load`) drives the whole server over HTTP.
+
+pub mod load;
+mod traffic;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -35,6 +39,18 @@ pub fn percentiles(mut samples: Vec<Duration>) -> Percentiles {
         p50_ms: at(0.50),
         p99_ms: at(0.99),
     }
+}
+
+/// The CPU's model name, from /proc/cpuinfo.
+pub(crate) fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default()
 }
 
 struct Quality {
@@ -104,7 +120,7 @@ fn http_get(port: u16, path: &str, token: &str) -> std::io::Result<(u16, usize)>
     Ok((status, buf.len()))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
@@ -113,7 +129,7 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-fn fresh_dir(base: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub(crate) fn fresh_dir(base: Option<&Path>) -> anyhow::Result<PathBuf> {
     let dir = base.map(Path::to_path_buf).unwrap_or_else(|| {
         std::env::temp_dir().join(format!("parkbridge-bench-{}", std::process::id()))
     });
@@ -235,14 +251,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     let s = percentiles(search_lat);
     let h = percentiles(http_lat);
     let b = percentiles(like_lat);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
+    let cpu = cpu_model();
     println!();
     println!(
         "machine: {} cores, {cpu}",
