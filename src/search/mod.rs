@@ -2,6 +2,7 @@
 //! kept in step by the change feed (`indexer`), queried by `query`. The database is the source of
 //! truth: the index can be deleted at any time and is rebuilt.
 
+pub(crate) mod cache;
 pub mod indexer;
 pub mod labelled;
 pub mod params;
@@ -109,6 +110,8 @@ pub struct SearchIndex {
     /// False while the first build runs (`/readyz` answers 503).
     ready: AtomicBool,
     last_applied: AtomicI64,
+    /// Answers of the current searcher generation.
+    pub(crate) cache: cache::ResultCache,
 }
 
 impl SearchIndex {
@@ -157,6 +160,7 @@ impl SearchIndex {
                 dir: dir.to_path_buf(),
                 ready: AtomicBool::new(!needs_build),
                 last_applied: AtomicI64::new(mark.last_change_id),
+                cache: Default::default(),
             },
             needs_build,
         ))

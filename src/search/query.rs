@@ -223,6 +223,12 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
     }
     let query = BooleanQuery::new(clauses);
     let searcher = idx.reader.searcher();
+    let generation = searcher.generation().generation_id();
+    let key = format!("{p:?}");
+    if let Some(mut hit) = idx.cache.get(generation, &key) {
+        hit.took_ms = elapsed_ms(started);
+        return Ok(hit);
+    }
     let offset = (p.page - 1) * p.per_page;
     let sort = p.sort.unwrap_or(if text.is_some() {
         Sort::Relevance
@@ -306,14 +312,16 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
             }
         }
     }
-    Ok(SearchResult {
+    let result = SearchResult {
         items,
         total: total as u64,
         page: p.page,
         per_page: p.per_page,
         facets,
         took_ms: elapsed_ms(started),
-    })
+    };
+    idx.cache.put(generation, key, &result);
+    Ok(result)
 }
 
 fn elapsed_ms(started: Instant) -> f64 {
