@@ -8,6 +8,7 @@ mod errors;
 mod mail;
 mod matching;
 mod moderation;
+mod openapi;
 mod permissions;
 mod postings;
 mod robustness;
