@@ -229,6 +229,32 @@ impl Industry {
     }
 }
 
+/// In the API document: strings that are one of the known values.
+fn known_strings<'a>(
+    values: impl Iterator<Item = &'a str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values.map(str::to_string)))
+        .into()
+}
+
+impl utoipa::PartialSchema for CityCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        known_strings(reference::CITIES.iter().map(|c| c.code))
+    }
+}
+
+impl utoipa::ToSchema for CityCode {}
+
+impl utoipa::PartialSchema for Industry {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        known_strings(reference::INDUSTRIES.iter().map(|i| i.section))
+    }
+}
+
+impl utoipa::ToSchema for Industry {}
+
 /// Whole yuan, never negative. The ceiling (1 万亿) is far above any SME loan and keeps
 /// arithmetic on sums safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -19,31 +19,46 @@ pub const MAX_LIFETIME_DAYS: i64 = 730;
 const MAX_HEADCOUNT: i64 = 100_000;
 const MAX_TERM_MONTHS: i64 = 360;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NeedFinancing {
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_yuan: i64,
+    #[schema(minimum = 1, maximum = 360)]
     pub term_months: i32,
     pub purpose: Purpose,
+    #[schema(min_items = 1, max_items = 7)]
     pub collateral: Vec<Collateral>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(minimum = 0, maximum = 10_000)]
     pub max_annual_rate_bp: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Position {
+    #[schema(min_length = 1, max_length = 50)]
     pub title: String,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub headcount: i32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub salary_min_yuan: Option<i64>,
+    /// Not below `salary_min_yuan`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub salary_max_yuan: Option<i64>,
+    /// Absent = none; each at most 50 characters.
+    #[serde(default)]
+    #[schema(max_items = 20)]
     pub skills: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(min_length = 1, max_length = 50)]
     pub education: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NeedRecruiting {
+    /// At most 100 000 people in all.
+    #[schema(min_items = 1, max_items = 50)]
     pub positions: Vec<Position>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub start_by: Option<NaiveDate>,
@@ -55,40 +70,59 @@ impl NeedRecruiting {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NeedTraining {
+    #[schema(min_length = 1, max_length = 100)]
     pub topic: String,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub headcount: i32,
     pub format: TrainingFormat,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_yuan: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub preferred_start: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfferFinancing {
+    #[schema(min_length = 1, max_length = 50)]
     pub product_type: String,
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_min_yuan: i64,
+    /// Not below `amount_min_yuan`.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_max_yuan: i64,
+    #[schema(minimum = 1, maximum = 360)]
     pub term_min_months: i32,
+    /// Not below `term_min_months`.
+    #[schema(minimum = 1, maximum = 360)]
     pub term_max_months: i32,
+    #[schema(minimum = 0, maximum = 10_000)]
     pub annual_rate_min_bp: i32,
+    /// Not below `annual_rate_min_bp`.
+    #[schema(minimum = 0, maximum = 10_000)]
     pub annual_rate_max_bp: i32,
+    #[schema(min_items = 1, max_items = 7)]
     pub collateral_accepted: Vec<Collateral>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfferRecruiting {
+    #[schema(min_items = 1, max_items = 5)]
     pub services: Vec<RecruitingService>,
     pub fee: Fee,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub max_headcount: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfferTraining {
+    /// Each at most 50 characters.
+    #[schema(min_items = 1, max_items = 30)]
     pub topics: Vec<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: i32,
     pub format: TrainingFormat,
     pub fee: Fee,

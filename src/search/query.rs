@@ -48,13 +48,16 @@ pub struct SearchParams {
     pub can_see_needs: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     #[serde(rename = "type")]
+    #[schema(value_type = PostingKind)]
     pub kind: &'static str,
     pub id: i64,
     pub title: String,
+    /// HTML-escaped text with `<mark>…</mark>` around the words found.
     pub snippet: String,
+    #[schema(value_type = Category)]
     pub category: &'static str,
     pub city_code: Option<String>,
     pub park_id: Option<i64>,
@@ -63,7 +66,7 @@ pub struct Hit {
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct Facets {
     pub category: BTreeMap<String, u64>,
     pub city_code: BTreeMap<String, u64>,
@@ -71,7 +74,7 @@ pub struct Facets {
     pub kind: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResult {
     pub items: Vec<Hit>,
     pub total: u64,

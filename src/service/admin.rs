@@ -310,7 +310,7 @@ pub fn organization_profile(
     organization_view(conn, id, show_contact)
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct OutboxView {
     pub id: i64,
     pub kind: String,

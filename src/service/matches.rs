@@ -545,7 +545,7 @@ fn notify_new_matches(
 // ---------------------------------------------------------------------------------------------
 // Reading matches
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CounterpartRef {
     pub id: i64,
     pub title: String,
@@ -553,7 +553,7 @@ pub struct CounterpartRef {
     pub organization_name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ContactView {
     pub organization_name: String,
     pub name: Option<String>,
@@ -561,7 +561,7 @@ pub struct ContactView {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatchView {
     pub id: i64,
     pub need_id: i64,
@@ -569,8 +569,10 @@ pub struct MatchView {
     pub score: f64,
     /// Human-readable, in the reader's language.
     pub reasons: Vec<String>,
-    /// Each reason with its code, in both languages.
+    /// Each reason with its code, in both languages: `{code, zh, en}`.
+    #[schema(value_type = Vec<Object>)]
     pub reason_details: Vec<Value>,
+    #[schema(value_type = crate::domain::MatchStatus)]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offer: Option<CounterpartRef>,
@@ -582,7 +584,11 @@ pub struct MatchView {
     pub sme_interested_at: Option<DateTime<Utc>>,
     pub provider_interested_at: Option<DateTime<Utc>>,
     pub connected_at: Option<DateTime<Utc>>,
+    /// `{reason_code, note}` once declined.
+    #[schema(value_type = Option<Object>)]
     pub decline: Option<Value>,
+    /// `{result, amount_yuan, hires, trainees}` once reported.
+    #[schema(value_type = Option<Object>)]
     pub outcome: Option<Value>,
     pub created_at: DateTime<Utc>,
 }

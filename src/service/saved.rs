@@ -16,11 +16,14 @@ use crate::search::SearchIndex;
 
 pub const MAX_PER_USER: i64 = 20;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SavedSearchView {
     pub id: i64,
     pub name: String,
+    /// The search parameters, each as a string.
+    #[schema(value_type = Object)]
     pub query: Value,
+    #[schema(value_type = AlertFrequency)]
     pub frequency: String,
     pub last_run_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

@@ -26,13 +26,13 @@ impl Range {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct Counts {
     pub total: u64,
     pub by_status: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct PostingCounts {
     pub total: u64,
     pub by_category: BTreeMap<String, u64>,
@@ -41,7 +41,7 @@ pub struct PostingCounts {
     pub by_category_status: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct Outcomes {
     pub needs: u64,
     pub matches: u64,
@@ -54,7 +54,7 @@ pub struct Outcomes {
     pub trainees: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParkStats {
     pub park_id: i64,
     pub park_name: String,
@@ -64,7 +64,7 @@ pub struct ParkStats {
     pub outcomes: Outcomes,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub park_id: Option<i64>,
     pub from: Option<chrono::DateTime<chrono::Utc>>,
@@ -88,7 +88,7 @@ pub struct Stats {
     pub outcomes_by_month: BTreeMap<String, MonthOutcomes>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct MonthOutcomes {
     pub succeeded: u64,
     pub financing_granted_yuan: i64,

@@ -11,15 +11,17 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub email: String,
     pub display_name: String,
     pub phone: Option<String>,
+    #[schema(value_type = crate::domain::Role)]
     pub role: String,
     pub organization_id: Option<i64>,
     pub park_id: Option<i64>,
+    #[schema(value_type = crate::domain::UserStatus)]
     pub status: String,
     pub email_confirmed: bool,
     pub created_at: DateTime<Utc>,
@@ -42,14 +44,16 @@ impl From<&User> for UserView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParkView {
     pub id: i64,
     pub name: String,
+    #[schema(value_type = crate::domain::ParkKind)]
     pub kind: String,
     pub city_code: String,
     pub city_name: String,
     pub city_name_en: String,
+    #[schema(value_type = crate::domain::ParkLevel)]
     pub level: String,
 }
 
@@ -68,22 +72,23 @@ impl From<&Park> for ParkView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rejection {
     pub reason_code: String,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrganizationView {
     pub id: i64,
+    #[schema(value_type = crate::domain::OrgKind)]
     pub kind: String,
     pub name: String,
     pub uscc: String,
@@ -91,8 +96,10 @@ pub struct OrganizationView {
     pub park: Option<ParkRef>,
     pub industry: String,
     pub industry_name: String,
+    #[schema(value_type = crate::domain::OrgSize)]
     pub size: String,
     pub employees: Option<i32>,
+    #[schema(value_type = crate::domain::OrgStatus)]
     pub status: String,
     pub rejection: Option<Rejection>,
     /// Only for the organisation's own users, admins, and (later) connected counterparts.
@@ -102,7 +109,7 @@ pub struct OrganizationView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParkRef {
     pub id: i64,
     pub name: String,
@@ -151,13 +158,13 @@ impl OrganizationView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgRef {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub action: String,
     pub status: String,
@@ -180,29 +187,44 @@ impl From<&PostingEvent> for TimelineEntry {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PostingView {
     pub id: i64,
     #[serde(rename = "type")]
+    #[schema(value_type = crate::domain::PostingKind)]
     pub kind: String,
+    #[schema(value_type = crate::domain::Category)]
     pub category: String,
     pub title: String,
     pub description: String,
+    #[schema(value_type = crate::domain::PostingStatus)]
     pub status: String,
     pub organization: OrgRef,
     pub park: Option<ParkRef>,
     pub city_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The category's details, as the posting body gives them (only the posting's category).
+    #[schema(value_type = Option<Object>)]
     pub financing: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The category's details, as the posting body gives them (only the posting's category).
+    #[schema(value_type = Option<Object>)]
     pub recruiting: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The category's details, as the posting body gives them (only the posting's category).
+    #[schema(value_type = Option<Object>)]
     pub training: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Offers only; empty = everybody.
+    #[schema(value_type = Option<Vec<String>>)]
     pub regions: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Offers only; empty = everybody.
+    #[schema(value_type = Option<Vec<String>>)]
     pub industries: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Offers only; empty = everybody.
+    #[schema(value_type = Option<Vec<String>>)]
     pub sizes: Option<Value>,
     pub rejection: Option<Rejection>,
     pub escalated: bool,
@@ -263,7 +285,7 @@ impl PostingView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditView {
     pub id: i64,
     pub actor_user_id: Option<i64>,
@@ -295,7 +317,7 @@ impl From<&AuditEntry> for AuditView {
 }
 
 /// The contract's list envelope.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ListView<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -22,6 +22,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(api::health::readyz))
     .route("/metrics", web::get().to(observe::metrics))
     .configure(unsubscribe::routes)
+    .route(
+        "/api/openapi.json",
+        web::get().to(api::openapi::json_document),
+    )
+    .route("/api/docs", web::get().to(api::openapi::docs_page))
+    .route("/api/docs.css", web::get().to(api::openapi::docs_css))
     .service(web::scope("/api/v1").configure(api::routes))
     .configure(html::routes);
 }

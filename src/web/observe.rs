@@ -171,6 +171,13 @@ pub async fn middleware(
 }
 
 /// `GET /metrics` in the Prometheus text format; gauges are read from the database on scrape.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    summary = "Prometheus metrics",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain; version=0.0.4", body = String))
+)]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let st = state.clone();
     let _ = web::block(move || -> anyhow::Result<()> {

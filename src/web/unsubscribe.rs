@@ -38,6 +38,25 @@ fn token_of(req: &HttpRequest) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 2048)
 }
 
+#[utoipa::path(
+    method(get, post),
+    path = "/unsubscribe",
+    tag = "operations",
+    summary = "One-click unsubscribe (the link in non-essential mail)",
+    description = "Turns the token's kind of mail off and answers with a page. A bad or unknown token gets a 400 or 404: the page in Chinese, or the JSON error for `?lang=en`.",
+    params(("token" = Option<String>, Query, description = "signed, from the mail"), ("lang" = Option<String>, Query, description = "en for English")),
+    responses(
+        (status = 200, description = "done: a page", content_type = "text/html; charset=utf-8", body = String),
+        (status = 400, description = "the link is invalid or has expired", content(
+            (String = "text/html; charset=utf-8"),
+            (crate::web::api::schemas::ErrorBody = "application/json")
+        )),
+        (status = 404, description = "the user is gone", content(
+            (String = "text/html; charset=utf-8"),
+            (crate::web::api::schemas::ErrorBody = "application/json")
+        ))
+    )
+)]
 pub async fn unsubscribe(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
     let now = state.clock.now();

@@ -11,6 +11,7 @@ mod logs;
 mod mail;
 mod matching;
 mod moderation;
+mod openapi;
 mod pages;
 mod permissions;
 mod postings;

@@ -1,6 +1,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
+use super::schemas;
 use super::{created, ok};
 use crate::auth::{client_address, AuthUser};
 use crate::error::AppResult;
@@ -9,6 +10,14 @@ use crate::service::{accounts, sessions};
 use crate::state::AppState;
 use crate::web::body::RawBody;
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/register",
+    tag = "accounts",
+    summary = "Register an organisation and its first user",
+    request_body = schemas::RegisterBody,
+    responses((status = 201, description = "the new user, their organisation (pending) and a token", body = schemas::SessionAnswer), (status = 400), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<HttpResponse> {
     let (session, user, org) = sessions::register(&state, &body.json()?).await?;
     let org_view = state
@@ -22,6 +31,15 @@ pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<Ht
     })))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "accounts",
+    summary = "Sign in",
+    description = "Repeated failures for an address or an email are refused for a while (429 with Retry-After).",
+    request_body = schemas::LoginBody,
+    responses((status = 200, description = "a token and the user", body = schemas::SessionAnswer), (status = 400), (status = 401), (status = 403), (status = 413), (status = 422), (status = 429))
+)]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -33,6 +51,14 @@ pub async fn login(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout-all",
+    tag = "accounts",
+    summary = "Revoke every token of the caller",
+    security(("bearer" = [])),
+    responses((status = 204, description = "every earlier token stops working"), (status = 401))
+)]
 pub async fn logout_all(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
@@ -44,6 +70,14 @@ pub async fn logout_all(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    summary = "The signed-in user and their organisation",
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::MeAnswer), (status = 401))
+)]
 pub async fn me(state: web::Data<AppState>, AuthUser(actor): AuthUser) -> AppResult<HttpResponse> {
     let (user, org): (UserView, Option<OrganizationView>) =
         state.db(move |c| accounts::me(c, actor.user_id)).await?;
@@ -56,6 +90,16 @@ pub async fn me(state: web::Data<AppState>, AuthUser(actor): AuthUser) -> AppRes
 
 /// `PUT /me/password {current_password, new_password}`: every other token stops working; the
 /// answer carries a fresh one.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/password",
+    tag = "accounts",
+    summary = "Change the password",
+    description = "Every other token stops working; the answer carries a fresh one.",
+    request_body = schemas::ChangePasswordBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 401), (status = 413), (status = 422))
+)]
 pub async fn change_password(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
@@ -68,6 +112,15 @@ pub async fn change_password(
 }
 
 /// `POST /auth/password-reset {email}`: always 202, so nobody learns which addresses exist.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password-reset",
+    tag = "accounts",
+    summary = "Ask for a password reset mail",
+    description = "Always 202, so nobody learns which addresses exist.",
+    request_body = schemas::PasswordResetBody,
+    responses((status = 202, body = schemas::Empty), (status = 400), (status = 413), (status = 422))
+)]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: RawBody,
@@ -77,6 +130,14 @@ pub async fn request_password_reset(
 }
 
 /// `POST /auth/password-reset/confirm {token, new_password}` → a fresh session token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password-reset/confirm",
+    tag = "accounts",
+    summary = "Set a new password with the token from the reset mail",
+    request_body = schemas::PasswordResetConfirmBody,
+    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 413), (status = 422))
+)]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
     body: RawBody,
@@ -90,6 +151,14 @@ pub async fn confirm_password_reset(
 /// `GET /auth/confirm-email?token=…`: marks the address as confirmed. The token names the
 /// address, so it stops working if the address changes. (The mail links to the page
 /// `/confirm-email`, which does the same.)
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/confirm-email",
+    tag = "accounts",
+    summary = "Confirm an email address (the link in the confirmation mail)",
+    params(("token" = Option<String>, Query, description = "from the confirmation mail")),
+    responses((status = 200, body = schemas::EmailConfirmed), (status = 400), (status = 404), (status = 409), (status = 422))
+)]
 pub async fn confirm_email(
     state: web::Data<AppState>,
     q: web::Query<std::collections::HashMap<String, String>>,

@@ -1,6 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::schemas;
 use super::{created, ok, PageQuery};
 use crate::auth::{password, Actor, AdminOnly, PlatformAdminOnly, Require};
 use crate::domain::input::Obj;
@@ -13,6 +14,15 @@ use crate::service::{accounts, Paging};
 use crate::state::AppState;
 use crate::web::body::RawBody;
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users",
+    tag = "admin",
+    summary = "Create a park or platform administrator",
+    request_body = schemas::AdminUserBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = crate::service::views::UserView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn create_user(
     state: web::Data<AppState>,
     Require(actor, ..): Require<PlatformAdminOnly>,
@@ -27,6 +37,16 @@ pub async fn create_user(
     Ok(created(UserView::from(&user)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/suspend",
+    tag = "admin",
+    summary = "Suspend a user (their tokens stop working)",
+    params(("id" = i64, Path, description = "user id")),
+    request_body = schemas::SuspendBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::UserView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn suspend_user(
     state: web::Data<AppState>,
     Require(actor, ..): Require<PlatformAdminOnly>,
@@ -48,6 +68,15 @@ pub async fn suspend_user(
     Ok(ok(UserView::from(&user)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/reactivate",
+    tag = "admin",
+    summary = "Reactivate a suspended user",
+    params(("id" = i64, Path, description = "user id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::UserView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn reactivate_user(
     state: web::Data<AppState>,
     Require(actor, ..): Require<PlatformAdminOnly>,
@@ -69,6 +98,15 @@ pub struct QueueQuery {
     per_page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/queue",
+    tag = "admin",
+    summary = "Items waiting for the caller, oldest first",
+    params(("type" = Option<String>, Query, description = "organization, need, offer or escalated; all by default"), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::List<schemas::QueueItem>), (status = 400), (status = 401), (status = 403))
+)]
 pub async fn queue(
     state: web::Data<AppState>,
     Require(actor, ..): Require<AdminOnly>,
@@ -89,6 +127,15 @@ pub async fn queue(
     Ok(ok(list))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/organizations/{id}/verify",
+    tag = "admin",
+    summary = "Verify an organisation",
+    params(("id" = i64, Path, description = "organization id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::OrganizationView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn verify_org(
     state: web::Data<AppState>,
     Require(actor, ..): Require<AdminOnly>,
@@ -102,6 +149,16 @@ pub async fn verify_org(
     Ok(ok(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/organizations/{id}/reject",
+    tag = "admin",
+    summary = "Reject an organisation with a coded reason",
+    params(("id" = i64, Path, description = "organization id")),
+    request_body = schemas::RejectBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::OrganizationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn reject_org(
     state: web::Data<AppState>,
     Require(actor, ..): Require<AdminOnly>,
@@ -145,6 +202,15 @@ async fn reject(
     Ok(ok(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/needs/{id}/approve",
+    tag = "admin",
+    summary = "Publish a need waiting for review",
+    params(("id" = i64, Path, description = "need id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn approve_need(
     state: web::Data<AppState>,
     Require(a, ..): Require<AdminOnly>,
@@ -153,6 +219,15 @@ pub async fn approve_need(
     approve(state, a, PostingKind::Need, id.into_inner()).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/offers/{id}/approve",
+    tag = "admin",
+    summary = "Publish a offer waiting for review",
+    params(("id" = i64, Path, description = "offer id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn approve_offer(
     state: web::Data<AppState>,
     Require(a, ..): Require<AdminOnly>,
@@ -161,6 +236,16 @@ pub async fn approve_offer(
     approve(state, a, PostingKind::Offer, id.into_inner()).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/needs/{id}/reject",
+    tag = "admin",
+    summary = "Reject a need with a coded reason",
+    params(("id" = i64, Path, description = "need id")),
+    request_body = schemas::RejectBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn reject_need(
     state: web::Data<AppState>,
     Require(a, ..): Require<AdminOnly>,
@@ -170,6 +255,16 @@ pub async fn reject_need(
     reject(state, a, PostingKind::Need, id.into_inner(), body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/offers/{id}/reject",
+    tag = "admin",
+    summary = "Reject a offer with a coded reason",
+    params(("id" = i64, Path, description = "offer id")),
+    request_body = schemas::RejectBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn reject_offer(
     state: web::Data<AppState>,
     Require(a, ..): Require<AdminOnly>,
@@ -179,6 +274,15 @@ pub async fn reject_offer(
     reject(state, a, PostingKind::Offer, id.into_inner(), body).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/audit-log",
+    tag = "admin",
+    summary = "The audit log, newest first",
+    params(("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::ListView<crate::service::views::AuditView>), (status = 400), (status = 401), (status = 403))
+)]
 pub async fn audit_log(
     state: web::Data<AppState>,
     Require(actor, ..): Require<AdminOnly>,
@@ -199,6 +303,15 @@ pub struct OutboxQuery {
 }
 
 /// `GET /admin/outbox?status=dead|pending|sent`: mail that could not be delivered, for operators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/outbox",
+    tag = "admin",
+    summary = "Mail in the outbox by status (platform admins)",
+    params(("status" = Option<String>, Query, description = "dead (default), pending or sent"), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::ListView<crate::service::admin::OutboxView>), (status = 400), (status = 401), (status = 403))
+)]
 pub async fn outbox(
     state: web::Data<AppState>,
     Require(..): Require<PlatformAdminOnly>,

@@ -1,6 +1,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::ok;
+use super::schemas;
 use crate::auth::{Actor, AuthUser, ProviderOnly, Require, SmeOnly};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
@@ -26,6 +27,15 @@ async fn list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs/{id}/matches",
+    tag = "matches",
+    summary = "The matches of a need, best first (owner and admins)",
+    params(("id" = i64, Path, description = "need id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::List<crate::service::matches::MatchView>), (status = 401), (status = 403), (status = 404))
+)]
 pub async fn need_matches(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -35,6 +45,15 @@ pub async fn need_matches(
     list(req, state, a, PostingKind::Need, id.into_inner()).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/offers/{id}/matches",
+    tag = "matches",
+    summary = "The matches of an offer, best first (owner and admins)",
+    params(("id" = i64, Path, description = "offer id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::List<crate::service::matches::MatchView>), (status = 401), (status = 403), (status = 404))
+)]
 pub async fn offer_matches(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -44,6 +63,17 @@ pub async fn offer_matches(
     list(req, state, a, PostingKind::Offer, id.into_inner()).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/respond",
+    tag = "matches",
+    summary = "A verified provider answers a published need with one of its published offers",
+    description = "422 names the hard rule the pair breaks.",
+    params(("id" = i64, Path, description = "need id")),
+    request_body = schemas::RespondBody,
+    security(("bearer" = [])),
+    responses((status = 200, description = "the match, created or reused", body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn respond(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -59,6 +89,17 @@ pub async fn respond(
     Ok(ok(v))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/apply",
+    tag = "matches",
+    summary = "A verified SME answers a published offer with one of its published needs",
+    description = "422 names the hard rule the pair breaks.",
+    params(("id" = i64, Path, description = "offer id")),
+    request_body = schemas::ApplyBody,
+    security(("bearer" = [])),
+    responses((status = 200, description = "the match, created or reused", body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn apply(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -74,6 +115,15 @@ pub async fn apply(
     Ok(ok(v))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/matches/{id}",
+    tag = "matches",
+    summary = "One match (its two sides and admins)",
+    params(("id" = i64, Path, description = "match id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 401), (status = 403), (status = 404))
+)]
 pub async fn get(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -85,6 +135,15 @@ pub async fn get(
     Ok(ok(state.db(move |c| matches::get(c, &a, id, lang)).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/interest",
+    tag = "matches",
+    summary = "Say your side is interested; both sides interested = connected",
+    params(("id" = i64, Path, description = "match id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn interest(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -98,6 +157,16 @@ pub async fn interest(
         .await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/decline",
+    tag = "matches",
+    summary = "Decline a match with a coded reason",
+    params(("id" = i64, Path, description = "match id")),
+    request_body = schemas::DeclineBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn decline(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -112,6 +181,16 @@ pub async fn decline(
         .await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/outcome",
+    tag = "matches",
+    summary = "Report the outcome of a connected match",
+    params(("id" = i64, Path, description = "match id")),
+    request_body = schemas::OutcomeBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn outcome(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::schemas;
 use super::{created, ok};
 use crate::auth::AuthUser;
 use crate::error::AppResult;
@@ -9,6 +10,14 @@ use crate::service::saved;
 use crate::state::AppState;
 use crate::web::body::RawBody;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/saved-searches",
+    tag = "me",
+    summary = "The caller's saved searches",
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::List<crate::service::saved::SavedSearchView>), (status = 401))
+)]
 pub async fn list_saved(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -20,6 +29,15 @@ pub async fn list_saved(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/saved-searches",
+    tag = "me",
+    summary = "Save a search with an alert frequency",
+    request_body = schemas::SavedSearchBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = crate::service::saved::SavedSearchView), (status = 400), (status = 401), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn create_saved(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -33,6 +51,15 @@ pub async fn create_saved(
     Ok(created(v))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/saved-searches/{id}",
+    tag = "me",
+    summary = "Delete a saved search",
+    params(("id" = i64, Path, description = "saved search id")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 401), (status = 404))
+)]
 pub async fn delete_saved(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -43,6 +70,14 @@ pub async fn delete_saved(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/notification-settings",
+    tag = "me",
+    summary = "Notification settings",
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::NotificationSettings), (status = 401))
+)]
 pub async fn get_settings(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -52,6 +87,15 @@ pub async fn get_settings(
         .await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/notification-settings",
+    tag = "me",
+    summary = "Change notification settings",
+    request_body = schemas::NotificationSettings,
+    security(("bearer" = [])),
+    responses((status = 200, body = schemas::NotificationSettings), (status = 400), (status = 401), (status = 413), (status = 422))
+)]
 pub async fn put_settings(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,

@@ -5,8 +5,10 @@ pub mod admin;
 pub mod health;
 pub mod matches;
 pub mod me;
+pub mod openapi;
 pub mod parks;
 pub mod postings;
+pub mod schemas;
 pub mod search;
 pub mod stats;
 

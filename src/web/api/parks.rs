@@ -1,6 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::schemas;
 use super::{created, ok};
 use crate::auth::{MaybeUser, PlatformAdminOnly, Require};
 use crate::domain::{CityCode, ParkKind};
@@ -17,6 +18,14 @@ pub struct ParkQuery {
     per_page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/parks",
+    tag = "parks",
+    summary = "The parks",
+    params(("city_code" = Option<crate::domain::CityCode>, Query), ("kind" = Option<crate::domain::ParkKind>, Query), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    responses((status = 200, body = crate::service::views::ListView<crate::service::views::ParkView>), (status = 400))
+)]
 pub async fn list(state: web::Data<AppState>, q: web::Query<ParkQuery>) -> AppResult<HttpResponse> {
     let paging = crate::service::Paging::parse(q.page, q.per_page)?;
     let city = match q.city_code.as_deref().filter(|s| !s.is_empty()) {
@@ -38,6 +47,15 @@ pub async fn list(state: web::Data<AppState>, q: web::Query<ParkQuery>) -> AppRe
     Ok(ok(list))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/parks",
+    tag = "admin",
+    summary = "Add a park",
+    request_body = schemas::ParkBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = crate::service::views::ParkView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn create(
     state: web::Data<AppState>,
     Require(actor, ..): Require<PlatformAdminOnly>,
@@ -51,6 +69,15 @@ pub async fn create(
     Ok(created(crate::service::views::ParkView::from(&park)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations/{id}",
+    tag = "parks",
+    summary = "An organisation's public profile (contact only for itself, admins and connected counterparts)",
+    params(("id" = i64, Path, description = "organization id")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = crate::service::views::OrganizationView), (status = 401), (status = 404))
+)]
 pub async fn organization(
     state: web::Data<AppState>,
     MaybeUser(actor): MaybeUser,

@@ -1,6 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::schemas;
 use super::{created, ok};
 use crate::auth::{Actor, AuthUser, MaybeUser, ProviderOnly, Require, SmeOnly};
 use crate::domain::posting::Draft;
@@ -24,6 +25,16 @@ async fn create(
     Ok(created(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs",
+    tag = "postings",
+    summary = "Post a need",
+    description = "SME users only. Sent for review unless `submit` is false.",
+    request_body = schemas::NeedBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 413), (status = 422))
+)]
 pub async fn create_need(
     state: web::Data<AppState>,
     Require(actor, ..): Require<SmeOnly>,
@@ -32,6 +43,16 @@ pub async fn create_need(
     create(state, actor, PostingKind::Need, body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers",
+    tag = "postings",
+    summary = "Post a offer",
+    description = "Provider users only. Sent for review unless `submit` is false.",
+    request_body = schemas::OfferBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 413), (status = 422))
+)]
 pub async fn create_offer(
     state: web::Data<AppState>,
     Require(actor, ..): Require<ProviderOnly>,
@@ -52,6 +73,15 @@ async fn get(
     Ok(ok(view))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs/{id}",
+    tag = "postings",
+    summary = "One need",
+    params(("id" = i64, Path, description = "need id")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404))
+)]
 pub async fn get_need(
     state: web::Data<AppState>,
     MaybeUser(a): MaybeUser,
@@ -60,6 +90,15 @@ pub async fn get_need(
     get(state, a, PostingKind::Need, id.into_inner()).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/offers/{id}",
+    tag = "postings",
+    summary = "One offer",
+    params(("id" = i64, Path, description = "offer id")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404))
+)]
 pub async fn get_offer(
     state: web::Data<AppState>,
     MaybeUser(a): MaybeUser,
@@ -110,6 +149,15 @@ async fn list(
     Ok(ok(list))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs",
+    tag = "postings",
+    summary = "Published needs, newest first (or the caller's own with mine=true)",
+    params(("mine" = Option<bool>, Query, description = "the caller's own postings, any status"), ("status" = Option<crate::domain::PostingStatus>, Query), ("category" = Option<crate::domain::Category>, Query), ("organization_id" = Option<i64>, Query), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = crate::service::views::ListView<crate::service::views::PostingView>), (status = 400), (status = 401), (status = 403))
+)]
 pub async fn list_needs(
     state: web::Data<AppState>,
     MaybeUser(a): MaybeUser,
@@ -118,6 +166,15 @@ pub async fn list_needs(
     list(state, a, PostingKind::Need, q.into_inner()).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/offers",
+    tag = "postings",
+    summary = "Published offers, newest first (or the caller's own with mine=true)",
+    params(("mine" = Option<bool>, Query, description = "the caller's own postings, any status"), ("status" = Option<crate::domain::PostingStatus>, Query), ("category" = Option<crate::domain::Category>, Query), ("organization_id" = Option<i64>, Query), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = crate::service::views::ListView<crate::service::views::PostingView>), (status = 400), (status = 401), (status = 403))
+)]
 pub async fn list_offers(
     state: web::Data<AppState>,
     MaybeUser(a): MaybeUser,
@@ -141,6 +198,16 @@ async fn update(
     Ok(ok(view))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/needs/{id}",
+    tag = "postings",
+    summary = "Change a need (a published one goes back to review)",
+    params(("id" = i64, Path, description = "need id")),
+    request_body = schemas::PostingPatch,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn update_need(
     state: web::Data<AppState>,
     Require(a, ..): Require<SmeOnly>,
@@ -150,6 +217,16 @@ pub async fn update_need(
     update(state, a, PostingKind::Need, id.into_inner(), body).await
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/offers/{id}",
+    tag = "postings",
+    summary = "Change a offer (a published one goes back to review)",
+    params(("id" = i64, Path, description = "offer id")),
+    request_body = schemas::PostingPatch,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
 pub async fn update_offer(
     state: web::Data<AppState>,
     Require(a, ..): Require<ProviderOnly>,
@@ -189,6 +266,15 @@ async fn owner_action(
     Ok(ok(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/submit",
+    tag = "postings",
+    summary = "Send a draft need for review",
+    params(("id" = i64, Path, description = "need id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422))
+)]
 pub async fn submit_need(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -204,6 +290,15 @@ pub async fn submit_need(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs/{id}/close",
+    tag = "postings",
+    summary = "Close a need",
+    params(("id" = i64, Path, description = "need id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn close_need(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -219,6 +314,15 @@ pub async fn close_need(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/submit",
+    tag = "postings",
+    summary = "Send a draft offer for review",
+    params(("id" = i64, Path, description = "offer id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422))
+)]
 pub async fn submit_offer(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
@@ -234,6 +338,15 @@ pub async fn submit_offer(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/offers/{id}/close",
+    tag = "postings",
+    summary = "Close a offer",
+    params(("id" = i64, Path, description = "offer id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
 pub async fn close_offer(
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
