@@ -4,6 +4,9 @@ use parkbridge::config::{Cli, Command};
 use parkbridge::startup::{open_database_for_tool, Application};
 use parkbridge::state::Clock;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // A benchmark logs warnings only, unless told otherwise: a line per request would be timed too.
