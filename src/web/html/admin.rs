@@ -28,11 +28,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         let base = format!("/admin/{}s/{{id}}", kind.as_str());
         cfg.route(
             &format!("{base}/approve"),
-            post().to(move |st, a, id, f| approve(st, a, id, f, kind)),
+            post().to(move |st, a, id, f| moderate(st, a, id, f, kind, true)),
         )
         .route(
             &format!("{base}/reject"),
-            post().to(move |st, a, id, f| reject(st, a, id, f, kind)),
+            post().to(move |st, a, id, f| moderate(st, a, id, f, kind, false)),
         );
     }
 }
@@ -130,34 +130,25 @@ async fn reject_org(
     Ok(see_other("/admin", Some("rejected")))
 }
 
-async fn approve(
+/// Approve, or reject with `{reason_code, note}`; back to the queue or the page it came from.
+async fn moderate(
     state: web::Data<AppState>,
     Require(actor, ..): Admin,
     id: web::Path<i64>,
     form: Form,
     kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    let (id, now) = (id.into_inner(), state.clock.now());
-    state
-        .tx(move |conn| postings::approve(conn, &actor, kind, id, now))
-        .await?;
-    let back = super::safe_next(form.value("_back").or(Some("/admin")));
-    Ok(see_other(&back, Some("approved")))
-}
-
-async fn reject(
-    state: web::Data<AppState>,
-    Require(actor, ..): Admin,
-    id: web::Path<i64>,
-    form: Form,
-    kind: PostingKind,
+    approve: bool,
 ) -> AppResult<HttpResponse> {
     let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
     state
-        .tx(move |conn| postings::reject(conn, &actor, kind, id, Ok(body), now))
+        .tx(move |conn| match approve {
+            true => postings::approve(conn, &actor, kind, id, now),
+            false => postings::reject(conn, &actor, kind, id, Ok(body), now),
+        })
         .await?;
     let back = super::safe_next(form.value("_back").or(Some("/admin")));
-    Ok(see_other(&back, Some("rejected")))
+    let notice = if approve { "approved" } else { "rejected" };
+    Ok(see_other(&back, Some(notice)))
 }
 
 #[derive(Template)]

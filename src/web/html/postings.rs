@@ -45,11 +45,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             &format!("{base}/{{id}}/submit"),
-            web::post().to(move |st, si, id, f| submit(st, si, id, f, kind)),
+            web::post().to(move |st, si, id, f| owner_action(st, si, id, f, kind, false)),
         )
         .route(
             &format!("{base}/{{id}}/close"),
-            web::post().to(move |st, si, id, f| close(st, si, id, f, kind)),
+            web::post().to(move |st, si, id, f| owner_action(st, si, id, f, kind, true)),
         )
         .route(
             &format!("{base}/{{id}}/answer"),
@@ -522,32 +522,24 @@ async fn update(
     }
 }
 
-async fn submit(
+/// The owner's `submit` and `close` buttons.
+async fn owner_action(
     state: web::Data<AppState>,
     SignedIn(a, _): SignedIn,
     id: web::Path<i64>,
     _form: Form,
     kind: PostingKind,
+    close: bool,
 ) -> AppResult<HttpResponse> {
     let (id, now) = (id.into_inner(), state.clock.now());
     let p = state
-        .tx(move |conn| postings::submit(conn, &a, kind, id, now))
+        .tx(move |conn| match close {
+            true => postings::close(conn, &a, kind, id, now),
+            false => postings::submit(conn, &a, kind, id, now),
+        })
         .await?;
-    Ok(see_other(&posting_url(&p.kind, p.id), Some("submitted")))
-}
-
-async fn close(
-    state: web::Data<AppState>,
-    SignedIn(a, _): SignedIn,
-    id: web::Path<i64>,
-    _form: Form,
-    kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let p = state
-        .tx(move |conn| postings::close(conn, &a, kind, id, now))
-        .await?;
-    Ok(see_other(&posting_url(&p.kind, p.id), Some("closed")))
+    let notice = if close { "closed" } else { "submitted" };
+    Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
 }
 
 /// A provider answers a need with `offer_id`, an SME an offer with `need_id` (and a note).
