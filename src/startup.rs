@@ -67,6 +67,7 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
         clock,
         throttle: LoginThrottle::default(),
         mailer,
+        actors: Default::default(),
     })
 }
 

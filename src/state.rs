@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
+use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::{AppError, AppResult};
@@ -29,6 +30,53 @@ impl Clock {
     }
 }
 
+/// Who recent tokens belong to, so a burst of requests with one token asks the database once.
+/// An entry lives at most [`ActorCache::TTL`], and any write transaction of this instance empties
+/// the cache (it may have revoked a token, suspended a user or verified an organisation); a
+/// change made through another instance is seen within the TTL.
+#[derive(Default)]
+pub struct ActorCache {
+    entries:
+        std::sync::Mutex<std::collections::HashMap<(i64, i32), (std::time::Instant, u64, Actor)>>,
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl ActorCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(1);
+    const MAX: usize = 10_000;
+
+    /// The current write epoch: read it before a lookup whose answer will be `put`.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    pub fn get(&self, user_id: i64, version: i32) -> Option<Actor> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, epoch, actor) = entries.get(&(user_id, version))?;
+        (*epoch == self.epoch() && at.elapsed() < Self::TTL).then(|| actor.clone())
+    }
+
+    pub fn put(&self, user_id: i64, version: i32, epoch: u64, actor: Actor) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(
+            (user_id, version),
+            (std::time::Instant::now(), epoch, actor),
+        );
+    }
+
+    /// After a write: every entry is stale.
+    pub fn invalidate(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
 pub struct AppState {
     pub pool: Pool,
     pub search: Arc<crate::search::SearchIndex>,
@@ -38,6 +86,7 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Where the mail worker delivers the outbox: SMTP or `.eml` files.
     pub mailer: crate::notify::mailer::Mailer,
+    pub actors: ActorCache,
 }
 
 impl AppState {
@@ -62,6 +111,8 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.db(move |conn| crate::db::transaction(conn, f)).await
+        let result = self.db(move |conn| crate::db::transaction(conn, f)).await;
+        self.actors.invalidate();
+        result
     }
 }

@@ -101,6 +101,11 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         tracing::info!("refused an invalid or expired token");
         return Err(AppError::Unauthorized);
     };
+    if let Some(actor) = state.actors.get(user_id, version) {
+        req.extensions_mut().insert(actor.clone());
+        return Ok(Some(actor));
+    }
+    let epoch = state.actors.epoch();
     let row = state
         .db(move |conn| {
             users::table
@@ -144,6 +149,7 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         org_status: org_status.as_deref().map(OrgStatus::from_db),
         park_id,
     };
+    state.actors.put(user_id, version, epoch, actor.clone());
     req.extensions_mut().insert(actor.clone());
     Ok(Some(actor))
 }

@@ -311,3 +311,38 @@ async fn platform_admins_make_park_admins_and_parks_and_suspend_users() {
     assert!(actions.contains(&"park.create") && actions.contains(&"user.create_admin"));
     assert_eq!(log["items"][0]["note"], "冒用企业信息");
 }
+
+/// Each instance remembers who a token belongs to for at most a second: a revocation through
+/// one instance is refused at once there, and by another instance within that second.
+#[tokio::test]
+async fn a_revoked_token_stops_working_on_every_instance() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_with_index(a.db.clone(), "index-b").await;
+    let (token, _) = a.register("sme", Some(1)).await;
+    for app in [&a, &b] {
+        let (s, _) = app.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    let (s, _) = a
+        .post("/api/v1/auth/logout-all", Some(&token), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = a.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "at once on the instance that revoked it"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (s, _) = b.get("/api/v1/me", Some(&token)).await;
+        if s == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other instance still accepts a revoked token"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
