@@ -34,10 +34,12 @@ impl Clock {
 /// An entry lives at most [`ActorCache::TTL`], and any write transaction of this instance empties
 /// the cache (it may have revoked a token, suspended a user or verified an organisation); a
 /// change made through another instance is seen within the TTL.
+/// (user id, token version) → (when looked up, write epoch then, the caller).
+type ActorEntries = std::collections::HashMap<(i64, i32), (std::time::Instant, u64, Actor)>;
+
 #[derive(Default)]
 pub struct ActorCache {
-    entries:
-        std::sync::Mutex<std::collections::HashMap<(i64, i32), (std::time::Instant, u64, Actor)>>,
+    entries: std::sync::Mutex<ActorEntries>,
     epoch: std::sync::atomic::AtomicU64,
 }
 
