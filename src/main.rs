@@ -4,10 +4,8 @@ use parkbridge::config::{Cli, Command};
 use parkbridge::startup::{open_database_for_tool, Application};
 use parkbridge::state::Clock;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     // A benchmark logs warnings only, unless told otherwise: a line per request would be timed too.
     let bench = matches!(cli.command, Some(Command::Bench { .. }));
@@ -170,5 +168,18 @@ fn check(settings: parkbridge::config::Settings) -> anyhow::Result<()> {
     } else {
         println!("drift found: a running server catches up by itself; otherwise run `parkbridge reindex`");
         std::process::exit(1)
+    }
+}
+
+/// glibc gives every thread that allocates its own arena (up to 8 per core) and keeps freed
+/// memory in each; with the blocking pool's many threads that is most of the resident memory.
+/// A few arenas are plenty for this server (glibc's own `MALLOC_ARENA_MAX` still wins).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter; it runs before any other thread.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 4);
+        }
     }
 }

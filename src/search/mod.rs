@@ -24,7 +24,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 /// Bump when the schema or the analyser changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
 pub const ANALYZER: &str = "zh_jieba_lower";
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
 /// What the index stores beside its segments, committed atomically with them.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

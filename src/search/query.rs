@@ -200,7 +200,24 @@ fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
     out
 }
 
+fn cache_key(p: &SearchParams) -> String {
+    format!("{p:?}")
+}
+
+/// The answer to `p` if the current searcher has given it recently: no analysis, no query, no
+/// thread hop.
+pub fn cached(idx: &SearchIndex, p: &SearchParams) -> Option<SearchResult> {
+    let started = Instant::now();
+    let generation = idx.reader.searcher().generation().generation_id();
+    let mut hit = idx.cache.get(generation, &cache_key(p))?;
+    hit.took_ms = elapsed_ms(started);
+    Some(hit)
+}
+
 pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResult> {
+    if let Some(hit) = cached(idx, p) {
+        return Ok(hit);
+    }
     let started = Instant::now();
     let terms = query_terms(&p.q);
     let text = text_query(idx, &terms);
@@ -227,11 +244,7 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
     let query = BooleanQuery::new(clauses);
     let searcher = idx.reader.searcher();
     let generation = searcher.generation().generation_id();
-    let key = format!("{p:?}");
-    if let Some(mut hit) = idx.cache.get(generation, &key) {
-        hit.took_ms = elapsed_ms(started);
-        return Ok(hit);
-    }
+    let key = cache_key(p);
     let offset = (p.page - 1) * p.per_page;
     let sort = p.sort.unwrap_or(if text.is_some() {
         Sort::Relevance

@@ -25,6 +25,9 @@ pub async fn run(
     if !state.search.is_ready() {
         return Err(AppError::Unavailable);
     }
+    if let Some(hit) = query::cached(&state.search, &params) {
+        return Ok(hit);
+    }
     let index = state.search.clone();
     actix_web::web::block(move || query::search(&index, &params))
         .await?
