@@ -395,6 +395,18 @@ async fn the_remaining_main_pages_pass_axe_in_both_languages() {
     record(&b, "admin-queue-en").await;
     b.goto("/settings?lang=zh").await;
     record(&b, "settings-zh").await;
+    // The API page works offline: nothing but this site's own stylesheet.
+    b.goto("/api/docs").await;
+    b.wait_for_text("/api/v1/search").await;
+    let foreign = b
+        .js(
+            "return performance.getEntriesByType('resource').map(r => r.name).filter(n => !n.startsWith(location.origin)).length",
+            vec![],
+        )
+        .await;
+    assert_eq!(foreign, 0);
+    // Axe only: a full-page screenshot of every operation would be 250,000 pixels tall.
+    b.axe("api-docs").await;
     b.close().await;
 }
 
