@@ -59,7 +59,7 @@ mod tests {
 
     fn result(total: u64) -> SearchResult {
         SearchResult {
-            items: vec![],
+            items: Default::default(),
             total,
             page: 1,
             per_page: 20,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -76,11 +77,14 @@ pub struct Facets {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResult {
-    pub items: Vec<Hit>,
+    /// Shared with the result cache: a cached answer is handed out without copying its hits.
+    #[schema(value_type = Vec<Hit>)]
+    pub items: Arc<Vec<Hit>>,
     pub total: u64,
     pub page: usize,
     pub per_page: usize,
-    pub facets: Facets,
+    #[schema(value_type = Facets)]
+    pub facets: Arc<Facets>,
     pub took_ms: f64,
 }
 
@@ -228,11 +232,11 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
         // Words that are all punctuation match nothing; no words at all list everything.
         None if has_words => {
             return Ok(SearchResult {
-                items: vec![],
+                items: Default::default(),
                 total: 0,
                 page: p.page,
                 per_page: p.per_page,
-                facets: Facets::default(),
+                facets: Default::default(),
                 took_ms: elapsed_ms(started),
             })
         }
@@ -329,11 +333,11 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
         }
     }
     let result = SearchResult {
-        items,
+        items: Arc::new(items),
         total: total as u64,
         page: p.page,
         per_page: p.per_page,
-        facets,
+        facets: Arc::new(facets),
         took_ms: elapsed_ms(started),
     };
     idx.cache.put(generation, key, &result);

@@ -201,11 +201,7 @@ fn text_candidates(index: &SearchIndex, side: &Side, limit: usize) -> HashMap<i6
         can_see_needs: true,
     };
     match search_query::search(index, &params) {
-        Ok(r) => r
-            .items
-            .into_iter()
-            .map(|h| (h.id, h.score as f64))
-            .collect(),
+        Ok(r) => r.items.iter().map(|h| (h.id, h.score as f64)).collect(),
         Err(e) => {
             tracing::warn!(error = %e, "search for match candidates failed; matching on structure only");
             HashMap::new()

@@ -311,7 +311,7 @@ pub fn run_digests(
         params.page = 1;
         params.per_page = 50;
         let hits = match query::search(index, &params) {
-            Ok(r) => r.items,
+            Ok(r) => std::sync::Arc::unwrap_or_clone(r.items),
             Err(e) => {
                 tracing::warn!(error = %e, "saved search failed");
                 continue;

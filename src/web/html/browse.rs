@@ -143,7 +143,7 @@ async fn home(state: web::Data<AppState>, c: Chrome) -> AppResult<HttpResponse> 
                 .as_ref()
                 .is_some_and(|a| a.may_see_needs())
                 .then(|| r.facets.kind.get("need").copied().unwrap_or(0));
-            (r.items.into_iter().take(6).collect(), offers, needs)
+            (r.items.iter().take(6).cloned().collect(), offers, needs)
         }
         None => (vec![], 0, None),
     };
