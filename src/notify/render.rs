@@ -73,6 +73,15 @@ fn is_offer(kind: &str) -> bool {
     kind == "offer"
 }
 
+/// What a posting of `kind` is matched with.
+fn counterpart(kind: &str) -> &'static str {
+    if is_offer(kind) {
+        "need"
+    } else {
+        "offer"
+    }
+}
+
 fn kind_zh(kind: &str) -> &'static str {
     if is_offer(kind) {
         "服务"
@@ -139,18 +148,10 @@ impl PostingMail {
         kind_en(&self.kind)
     }
     pub fn counterpart_zh(&self) -> &'static str {
-        if is_offer(&self.kind) {
-            "需求"
-        } else {
-            "服务"
-        }
+        kind_zh(counterpart(&self.kind))
     }
     pub fn counterpart_en(&self) -> &'static str {
-        if is_offer(&self.kind) {
-            "need"
-        } else {
-            "offer"
-        }
+        kind_en(counterpart(&self.kind))
     }
     pub fn path(&self) -> &'static str {
         kind_path(&self.kind)
@@ -176,18 +177,10 @@ impl NewMatchesMail {
         kind_en(&self.kind)
     }
     pub fn counterpart_zh(&self) -> &'static str {
-        if is_offer(&self.kind) {
-            "需求"
-        } else {
-            "服务"
-        }
+        kind_zh(counterpart(&self.kind))
     }
     pub fn counterpart_en(&self) -> &'static str {
-        if is_offer(&self.kind) {
-            "need"
-        } else {
-            "offer"
-        }
+        kind_en(counterpart(&self.kind))
     }
     pub fn path(&self) -> &'static str {
         kind_path(&self.kind)

@@ -286,7 +286,8 @@ impl Labels {
     }
 }
 
-fn beijing() -> FixedOffset {
+/// Beijing time, in which the pages show and read dates.
+pub fn beijing() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 

@@ -8,7 +8,7 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::form::{fill, Form, FormState};
-use super::labels::{Int, Labels};
+use super::labels::{beijing, Int, Labels};
 use super::{render, render_status, see_other, Chrome, SignedIn};
 use crate::auth::Actor;
 use crate::domain::posting::Details;
@@ -360,10 +360,6 @@ async fn new_page(
         action: format!("/{}s/new", kind.as_str()),
         editing: false,
     })
-}
-
-fn beijing() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// The form's fields as the service's body. The chosen category's details are always sent, so
