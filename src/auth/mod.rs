@@ -1,6 +1,7 @@
 //! Who is asking, and what they may do. The extractors here are the only way a handler learns
 //! who the caller is, so a handler cannot forget to check.
 
+mod hs256;
 pub mod password;
 pub mod throttle;
 pub mod token;

@@ -54,6 +54,7 @@ impl TokenKeys {
                 secret.len()
             );
         }
+        super::hs256::install();
         Ok(TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -151,19 +152,7 @@ impl TokenKeys {
     /// The (user id, topic) of a valid unsubscribe token; `None` for anything else, session
     /// tokens included.
     pub fn verify_unsubscribe(&self, token: &str, now: DateTime<Utc>) -> Option<(i64, String)> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.leeway = LEEWAY_SECS;
-        v.validate_exp = false;
-        v.set_required_spec_claims(&["exp", "sub", "iat"]);
-        let data = decode::<UnsubscribeClaims>(token, &self.decoding, &v).ok()?;
-        let c = data.claims;
-        if c.purpose != UNSUBSCRIBE_PURPOSE || c.topic.is_empty() {
-            return None;
-        }
-        if c.exp + LEEWAY_SECS as i64 <= now.timestamp() {
-            return None;
-        }
-        Some((c.sub.parse().ok()?, c.topic))
+        self.verify_for(UNSUBSCRIBE_PURPOSE, token, now)
     }
 }
 
