@@ -22,6 +22,12 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
     if escalated > 0 {
         tracing::info!(escalated, "needs escalated past the pickup SLA");
     }
+    let purged = state
+        .db(move |c| crate::service::accounts::purge_ended_sessions(c, now.naive_utc()))
+        .await?;
+    if purged > 0 {
+        tracing::info!(purged, "expired signed-out tokens forgotten");
+    }
     if state.search.is_ready() {
         let index = state.search.clone();
         let digests = state

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::throttle::LoginThrottle;
-use crate::auth::token::TokenKeys;
+use crate::auth::token::{SessionToken, TokenKeys};
 use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
@@ -33,9 +33,10 @@ impl Clock {
 /// Who recent tokens belong to, so a burst of requests with one token asks the database once.
 /// An entry lives at most [`ActorCache::TTL`], and any write transaction of this instance empties
 /// the cache (it may have revoked a token, suspended a user or verified an organisation); a
-/// change made through another instance is seen within the TTL.
-/// (user id, token version) → (when looked up, write epoch then, the caller).
-type ActorEntries = std::collections::HashMap<(i64, i32), (std::time::Instant, u64, Actor)>;
+/// change made through another instance is seen within the TTL. Entries are per token (its
+/// `jti`), so a token signed out cannot ride on another token of the same user.
+/// jti → (when looked up, write epoch then, user id, token version, the caller).
+type ActorEntries = std::collections::HashMap<String, (std::time::Instant, u64, i64, i32, Actor)>;
 
 #[derive(Default)]
 pub struct ActorCache {
@@ -52,20 +53,30 @@ impl ActorCache {
         self.epoch.load(Ordering::Acquire)
     }
 
-    pub fn get(&self, user_id: i64, version: i32) -> Option<Actor> {
+    pub fn get(&self, token: &SessionToken) -> Option<Actor> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (at, epoch, actor) = entries.get(&(user_id, version))?;
-        (*epoch == self.epoch() && at.elapsed() < Self::TTL).then(|| actor.clone())
+        let (at, epoch, user_id, version, actor) = entries.get(token.jti.as_str())?;
+        (*epoch == self.epoch()
+            && at.elapsed() < Self::TTL
+            && *user_id == token.user_id
+            && *version == token.version)
+            .then(|| actor.clone())
     }
 
-    pub fn put(&self, user_id: i64, version: i32, epoch: u64, actor: Actor) {
+    pub fn put(&self, token: &SessionToken, epoch: u64, actor: Actor) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= Self::MAX {
             entries.clear();
         }
         entries.insert(
-            (user_id, version),
-            (std::time::Instant::now(), epoch, actor),
+            token.jti.clone(),
+            (
+                std::time::Instant::now(),
+                epoch,
+                token.user_id,
+                token.version,
+                actor,
+            ),
         );
     }
 
@@ -92,6 +103,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Whether the site is served over https: cookies are then `Secure` and only their
+    /// `__Host-` names are accepted.
+    pub fn secure_cookies(&self) -> bool {
+        self.settings.public_url.starts_with("https://")
+    }
+
     /// Runs blocking database work on the blocking thread pool, with a pooled connection.
     pub async fn db<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
 
-use crate::db::schema::{organizations, users};
+use crate::db::schema::{organizations, revoked_tokens, users};
 use crate::domain::{OrgKind, OrgStatus, Role, UserStatus};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -68,7 +68,40 @@ impl Actor {
     }
 }
 
-fn bearer_token(req: &HttpRequest) -> Option<String> {
+/// Marks a request that the router gave to a page (set by the pages' middleware): only forms
+/// of pages, which carry a CSRF token, may change things with the session cookie alone.
+#[derive(Clone, Copy)]
+pub struct PageRequest;
+
+/// The value of cookie `name` exactly as sent. Names are compared byte for byte and values
+/// are not percent-decoded, so `__Host%2Dpb_session` (which a sibling site may set, since the
+/// browser does not read it as `__Host-`) is not `__Host-pb_session`.
+pub fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(actix_web::http::header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().trim_matches('"').to_string())
+}
+
+/// The session cookie's name on this site: only `__Host-pb_session` over https (a cookie
+/// without the prefix could have been set by a sibling domain), only `pb_session` otherwise.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session cookie's value, whatever the request is for.
+pub fn session_from_cookie(req: &HttpRequest, state: &AppState) -> Option<String> {
+    cookie_value(req, session_cookie_name(state)).filter(|v| !v.is_empty() && v.len() <= 4096)
+}
+
+fn bearer_token(req: &HttpRequest, state: &AppState) -> Option<String> {
     if let Some(v) = req.headers().get(actix_web::http::header::AUTHORIZATION) {
         let v = v.to_str().ok()?;
         let (scheme, token) = v.trim().split_once(' ')?;
@@ -77,16 +110,16 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
             .then(|| token.trim().to_string());
     }
     // The session cookie signs in the pages. The JSON API takes it only for reads (a CSV
-    // download from the statistics page, say): its writes need the Authorization header, so a
-    // cookie alone can never change anything through it, whatever a foreign page sends.
-    let api_write = req.path().starts_with("/api/") && !req.method().is_safe();
-    if api_write {
+    // download from the statistics page, say): anything else needs the Authorization header,
+    // so a cookie alone can never change anything through it, whatever a foreign page sends.
+    // The rule is decided on where the router sent the request, not on how its path was
+    // spelled (`/%61pi/…` is routed to the API too).
+    let api = req.match_pattern().is_none_or(|p| p.starts_with("/api/"));
+    let page_form = req.extensions().get::<PageRequest>().is_some() && !api;
+    if !req.method().is_safe() && !page_form {
         return None;
     }
-    [SECURE_SESSION_COOKIE, SESSION_COOKIE]
-        .iter()
-        .find_map(|name| req.cookie(name))
-        .map(|c| c.value().to_string())
+    session_from_cookie(req, state)
 }
 
 /// Loads the caller of a request that carries a token. `Ok(None)` means no token was sent.
@@ -95,24 +128,33 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
     if let Some(actor) = req.extensions().get::<Actor>() {
         return Ok(Some(actor.clone()));
     }
-    let Some(token) = bearer_token(req) else {
-        return Ok(None);
-    };
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("application state missing"))?
         .clone();
-    let Some((user_id, version)) = state.keys.verify(&token, state.clock.now()) else {
+    let Some(token) = bearer_token(req, &state) else {
+        return Ok(None);
+    };
+    let Some(session) = state.keys.verify(&token, state.clock.now()) else {
         tracing::info!("refused an invalid or expired token");
         return Err(AppError::Unauthorized);
     };
-    if let Some(actor) = state.actors.get(user_id, version) {
+    if let Some(actor) = state.actors.get(&session) {
         req.extensions_mut().insert(actor.clone());
+        req.extensions_mut().insert(session);
         return Ok(Some(actor));
     }
     let epoch = state.actors.epoch();
+    let (user_id, jti) = (session.user_id, session.jti.clone());
     let row = state
         .db(move |conn| {
+            let revoked: i64 = revoked_tokens::table
+                .filter(revoked_tokens::jti.eq(&jti))
+                .count()
+                .get_result(conn)?;
+            if revoked > 0 {
+                return Ok(None);
+            }
             users::table
                 .left_join(organizations::table)
                 .filter(users::id.eq(user_id))
@@ -140,9 +182,13 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         .await?;
     let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
     else {
+        tracing::info!(
+            user_id,
+            "refused a signed-out token or one of an unknown user"
+        );
         return Err(AppError::Unauthorized);
     };
-    if token_version != version || UserStatus::from_db(&status) != UserStatus::Active {
+    if token_version != session.version || UserStatus::from_db(&status) != UserStatus::Active {
         tracing::info!(user_id, "refused a revoked token or a suspended user");
         return Err(AppError::Unauthorized);
     }
@@ -154,9 +200,15 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         org_status: org_status.as_deref().map(OrgStatus::from_db),
         park_id,
     };
-    state.actors.put(user_id, version, epoch, actor.clone());
+    state.actors.put(&session, epoch, actor.clone());
     req.extensions_mut().insert(actor.clone());
+    req.extensions_mut().insert(session);
     Ok(Some(actor))
+}
+
+/// The session token the caller was signed in with on this request (after `load_actor`).
+pub fn presented_token(req: &HttpRequest) -> Option<token::SessionToken> {
+    req.extensions().get::<token::SessionToken>().cloned()
 }
 
 type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;

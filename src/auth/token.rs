@@ -1,5 +1,6 @@
-//! Session tokens: HS256 JWTs with `sub`, `iat`, `exp` and the user's token version, which
-//! `logout-all`, a password change and a suspension bump to revoke every earlier token.
+//! Session tokens: HS256 JWTs with `sub`, `iat`, `exp`, a random `jti` and the user's token
+//! version, which `logout-all`, a password change and a suspension bump to revoke every earlier
+//! token. Signing out revokes one token by its `jti` (kept in `revoked_tokens` until it expires).
 //!
 //! The same key also signs the one-click unsubscribe links of non-essential mail. Those tokens
 //! carry `purpose: "unsubscribe"`: a session check refuses any token with a `purpose`, and the
@@ -17,6 +18,9 @@ pub struct Claims {
     pub ver: i32,
     pub iat: i64,
     pub exp: i64,
+    /// The token's own id, so that signing out can end this token alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
     /// Set only on tokens that are not sessions; a session token never has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
@@ -36,10 +40,22 @@ const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
 /// How long an unsubscribe link keeps working: mail is read late, and the link must still work.
 pub const UNSUBSCRIBE_DAYS: i64 = 365;
 
+/// A valid session token: whose, which version, its id and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionToken {
+    pub user_id: i64,
+    pub version: i32,
+    pub jti: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// A key derived from the secret for MACs that are not tokens (CSRF tokens), so that no
+    /// MAC of ours can ever be replayed as a token signature or the other way round.
+    mac_key: [u8; 32],
     pub lifetime: Duration,
 }
 
@@ -55,20 +71,34 @@ impl TokenKeys {
             );
         }
         super::hs256::install();
+        let mac_key = hmac_sha256(secret, &[b"parkbridge/mac-key/v1"]);
         Ok(TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            mac_key,
             lifetime,
         })
     }
 
+    /// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists give the same input)
+    /// under the derived key, base64url: `purpose` keeps MACs for one use from passing for
+    /// another.
+    pub fn mac(&self, purpose: &str, parts: &[&[u8]]) -> String {
+        let mut all: Vec<&[u8]> = vec![purpose.as_bytes()];
+        all.extend_from_slice(parts);
+        base64_url(&hmac_sha256(&self.mac_key, &all))
+    }
+
     pub fn issue(&self, user_id: i64, version: i32, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
         let exp = now + self.lifetime;
+        let mut id = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
         let claims = Claims {
             sub: user_id.to_string(),
             ver: version,
             iat: now.timestamp(),
             exp: exp.timestamp(),
+            jti: Some(base64_url(&id)),
             purpose: None,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -76,8 +106,9 @@ impl TokenKeys {
         (token, exp)
     }
 
-    /// Checks signature, algorithm (HS256 only) and expiry against `now`.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<(i64, i32)> {
+    /// Checks signature, algorithm (HS256 only) and expiry against `now`. A token without a
+    /// `jti` (none is issued any more) could not be signed out alone, so it is refused.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<SessionToken> {
         let mut v = Validation::new(Algorithm::HS256);
         v.leeway = LEEWAY_SECS;
         v.validate_exp = false;
@@ -91,7 +122,13 @@ impl TokenKeys {
         if data.claims.exp + LEEWAY_SECS as i64 <= now.timestamp() {
             return None;
         }
-        Some((data.claims.sub.parse().ok()?, data.claims.ver))
+        let jti = data.claims.jti.filter(|j| (16..=64).contains(&j.len()))?;
+        Some(SessionToken {
+            user_id: data.claims.sub.parse().ok()?,
+            version: data.claims.ver,
+            jti,
+            expires_at: DateTime::from_timestamp(data.claims.exp, 0)?,
+        })
     }
 
     /// A signed token for an unsubscribe link: `user_id` stops receiving `topic` (e.g.
@@ -156,6 +193,22 @@ impl TokenKeys {
     }
 }
 
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    for p in parts {
+        mac.update(&(p.len() as u64).to_be_bytes());
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// The secret from the setting, or the one kept in `<data_dir>/jwt-secret` (made on first start,
 /// mode 0600).
 pub fn load_secret(setting: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
@@ -204,11 +257,43 @@ mod tests {
         let now = Utc::now();
         let (t, exp) = keys().issue(42, 3, now);
         assert_eq!(exp - now, Duration::hours(12));
-        assert_eq!(keys().verify(&t, now), Some((42, 3)));
+        let v = keys().verify(&t, now).unwrap();
+        assert_eq!((v.user_id, v.version), (42, 3));
+        assert_eq!(v.expires_at.timestamp(), exp.timestamp());
+        // Each token has its own id, even two issued in the same second.
+        let (t2, _) = keys().issue(42, 3, now);
+        assert_ne!(keys().verify(&t2, now).unwrap().jti, v.jti);
         assert_eq!(keys().verify(&t, now + Duration::hours(13)), None);
         let other = TokenKeys::new(&[8u8; 32], Duration::hours(12)).unwrap();
         assert_eq!(other.verify(&t, now), None);
         assert_eq!(keys().verify("not.a.token", now), None);
+    }
+
+    #[test]
+    fn a_session_token_without_an_id_is_refused() {
+        let now = Utc::now();
+        let claims = Claims {
+            sub: "42".into(),
+            ver: 0,
+            iat: now.timestamp(),
+            exp: now.timestamp() + 600,
+            jti: None,
+            purpose: None,
+        };
+        let t = encode(&Header::new(Algorithm::HS256), &claims, &keys().encoding).unwrap();
+        assert_eq!(keys().verify(&t, now), None);
+    }
+
+    #[test]
+    fn macs_depend_on_purpose_parts_and_key() {
+        let k = keys();
+        let a = k.mac("csrf", &[b"ab", b"c"]);
+        assert_eq!(a, k.mac("csrf", &[b"ab", b"c"]));
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, k.mac("csrf", &[b"a", b"bc"]));
+        assert_ne!(a, k.mac("other", &[b"ab", b"c"]));
+        let other = TokenKeys::new(&[8u8; 32], Duration::hours(12)).unwrap();
+        assert_ne!(a, other.mac("csrf", &[b"ab", b"c"]));
     }
 
     #[test]
@@ -217,7 +302,8 @@ mod tests {
         let header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
         let now = Utc::now().timestamp();
         let claims =
-            serde_json::json!({"sub": "1", "ver": 0, "iat": now, "exp": now + 600}).to_string();
+            serde_json::json!({"sub": "1", "ver": 0, "iat": now, "exp": now + 600, "jti": "abcdefghijklmnopqrstuv"})
+                .to_string();
         let payload = base64url(claims.as_bytes());
         assert_eq!(
             keys().verify(&format!("{header}.{payload}."), Utc::now()),
@@ -259,6 +345,7 @@ mod tests {
                 ver: 0,
                 iat: now.timestamp(),
                 exp: now.timestamp() + 600,
+                jti: Some("abcdefghijklmnopqrstuv".into()),
                 purpose: Some("unsubscribe".into()),
             },
             &keys().encoding,

@@ -212,6 +212,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        user_id -> BigInt,
+        expires_at -> Timestamp,
+        revoked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organizations -> parks (park_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(postings -> organizations (organization_id));
@@ -234,4 +243,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     match_queue,
     password_resets,
     saved_search_hits,
+    revoked_tokens,
 );

@@ -274,15 +274,59 @@ pub fn revoke_tokens(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> App
     Ok(v)
 }
 
+/// Ends one session token (signing out): it is refused from now on, by every instance. The
+/// row is kept until the token would have expired anyway.
+pub fn end_session(
+    conn: &mut DbConn,
+    token: &crate::auth::token::SessionToken,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::revoked_tokens as rt;
+    let known: i64 = rt::table
+        .filter(rt::jti.eq(&token.jti))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(rt::table)
+            .values((
+                rt::jti.eq(&token.jti),
+                rt::user_id.eq(token.user_id),
+                rt::expires_at.eq(token.expires_at.naive_utc()),
+                rt::revoked_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    tracing::info!(user_id = token.user_id, "signed out");
+    Ok(())
+}
+
+/// Forgets signed-out tokens that have expired by now (they are refused for that alone).
+pub fn purge_ended_sessions(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+    use crate::db::schema::revoked_tokens as rt;
+    // A minute of slack over the token check's leeway.
+    let before = now - chrono::Duration::minutes(1);
+    Ok(diesel::delete(rt::table.filter(rt::expires_at.lt(before))).execute(conn)?)
+}
+
+/// Sets a new password: every earlier token stops working and every reset link still open is
+/// spent, so a link mailed before the change cannot undo it.
 pub fn set_password(
     conn: &mut DbConn,
     user_id: i64,
     password_hash: &str,
     now: NaiveDateTime,
 ) -> AppResult<i32> {
+    use crate::db::schema::password_resets as pr;
     diesel::update(users::table.find(user_id))
         .set(users::password_hash.eq(password_hash))
         .execute(conn)?;
+    diesel::update(
+        pr::table
+            .filter(pr::user_id.eq(user_id))
+            .filter(pr::used_at.is_null()),
+    )
+    .set(pr::used_at.eq(now))
+    .execute(conn)?;
     revoke_tokens(conn, user_id, now)
 }
 

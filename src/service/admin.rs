@@ -299,15 +299,21 @@ pub fn organization_profile(
     actor: Option<&Actor>,
     id: i64,
 ) -> AppResult<OrganizationView> {
+    let insider = actor.is_some_and(|a| a.owns_org(id) || a.is_admin());
     let show_contact = match actor {
-        Some(a) if a.owns_org(id) || a.is_admin() => true,
+        _ if insider => true,
         Some(a) => match a.organization_id {
             Some(mine) => super::matches::connected(conn, mine, id)?,
             None => false,
         },
         None => false,
     };
-    organization_view(conn, id, show_contact)
+    let mut view = organization_view(conn, id, show_contact)?;
+    // Why an administrator rejected an organisation is between them and the organisation.
+    if !insider {
+        view.rejection = None;
+    }
+    Ok(view)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

@@ -343,17 +343,27 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
 }
 
 /// The same figures as CSV: one row per park, then the total.
+/// One text cell: a cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'` (OWASP's CSV injection advice), and a
+/// cell holding a separator, quote or line break is quoted.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
 pub fn to_csv(s: &Stats) -> String {
     let mut out = String::from(
         "park_id,park_name,city_code,organizations,needs,matches,connected,pickup_within_sla_pct,financing_granted_yuan,hires,trainees\n",
     );
-    let field = |v: &str| {
-        if v.contains([',', '"', '\n']) {
-            format!("\"{}\"", v.replace('"', "\"\""))
-        } else {
-            v.to_string()
-        }
-    };
+    let field = |v: &str| csv_cell(v);
     let pct = |p: Option<f64>| p.map(|p| format!("{p:.1}")).unwrap_or_default();
     for p in &s.by_park {
         let o = &p.outcomes;
@@ -361,7 +371,7 @@ pub fn to_csv(s: &Stats) -> String {
             "{},{},{},{},{},{},{},{},{},{},{}\n",
             p.park_id,
             field(&p.park_name),
-            p.city_code,
+            field(&p.city_code),
             p.organizations,
             o.needs,
             o.matches,
@@ -384,4 +394,26 @@ pub fn to_csv(s: &Stats) -> String {
         s.trainees
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        assert_eq!(csv_cell("=1+2"), "'=1+2");
+        assert_eq!(csv_cell("+86"), "'+86");
+        assert_eq!(csv_cell("-2"), "'-2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("\r=x"), "\"'\r=x\"");
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_cell("成都高新区"), "成都高新区");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("a=b"), "a=b");
+    }
 }

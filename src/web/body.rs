@@ -1,5 +1,7 @@
 //! The request body as JSON, read up to 64 KiB. Reading and parsing are separate steps so a
-//! handler checks who is asking before it looks at what they sent.
+//! handler checks who is asking before it looks at what they sent. A body is read as JSON
+//! only when it says it is (`Content-Type: application/json`): anything else is a 415, so no
+//! form or `text/plain` post of a foreign page ever reaches a service.
 
 use actix_web::{dev::Payload, web::BytesMut, FromRequest, HttpRequest};
 use futures_util::StreamExt;
@@ -9,12 +11,26 @@ use crate::error::AppError;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub struct RawBody(BytesMut);
+pub struct RawBody(BytesMut, bool);
+
+/// Whether a `Content-Type` header names JSON (`application/json`, any parameters).
+pub fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
 
 impl RawBody {
-    /// The body as JSON: a syntax error is a 400.
+    /// The body as JSON: another content type is a 415, a syntax error a 400.
     pub fn json(&self) -> Result<Value, AppError> {
+        if !self.is_blank() && !self.1 {
+            return Err(AppError::UnsupportedMediaType);
+        }
         crate::domain::input::parse_json(&self.0)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.0.iter().all(|b| b.is_ascii_whitespace())
     }
 
     /// The bytes as they came.
@@ -24,7 +40,7 @@ impl RawBody {
 
     /// For actions whose body is optional: no body is an empty object.
     pub fn json_or_empty(&self) -> Result<Value, AppError> {
-        if self.0.iter().all(|b| b.is_ascii_whitespace()) {
+        if self.is_blank() {
             Ok(Value::Object(Default::default()))
         } else {
             self.json()
@@ -42,6 +58,11 @@ impl FromRequest for RawBody {
             .get(actix_web::http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        let json = is_json(
+            req.headers()
+                .get(actix_web::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+        );
         let mut payload = payload.take();
         Box::pin(async move {
             if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
@@ -55,7 +76,29 @@ impl FromRequest for RawBody {
                 }
                 buf.extend_from_slice(&chunk);
             }
-            Ok(RawBody(buf))
+            Ok(RawBody(buf, json))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn only_json_is_json() {
+        assert!(is_json(Some("application/json")));
+        assert!(is_json(Some("Application/JSON; charset=utf-8")));
+        for other in [
+            None,
+            Some(""),
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            Some("application/jsonx"),
+            Some("text/json"),
+        ] {
+            assert!(!is_json(other), "{other:?}");
+        }
     }
 }

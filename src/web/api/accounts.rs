@@ -3,8 +3,8 @@ use serde_json::json;
 
 use super::schemas;
 use super::{created, ok};
-use crate::auth::{client_address, AuthUser};
-use crate::error::AppResult;
+use crate::auth::{client_address, presented_token, AuthUser};
+use crate::error::{AppError, AppResult};
 use crate::service::views::{OrganizationView, UserView};
 use crate::service::{accounts, sessions};
 use crate::state::AppState;
@@ -49,6 +49,28 @@ pub async fn login(
     Ok(ok(
         json!({"token": session.token, "expires_at": session.expires_at, "user": UserView::from(&user)}),
     ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "accounts",
+    summary = "Sign out: end the token of this request",
+    description = "The token sent in `Authorization` stops working at once, on every instance; the user's other tokens keep working (`logout-all` ends them all).",
+    security(("bearer" = [])),
+    responses((status = 204, description = "this token no longer works"), (status = 401))
+)]
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    AuthUser(_): AuthUser,
+) -> AppResult<HttpResponse> {
+    let token = presented_token(&req).ok_or(AppError::Unauthorized)?;
+    let now = state.clock.now().naive_utc();
+    state
+        .tx(move |c| accounts::end_session(c, &token, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(

@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use web::{get, patch, post, put};
     cfg.route("/auth/register", post().to(accounts::register))
         .route("/auth/login", post().to(accounts::login))
+        .route("/auth/logout", post().to(accounts::logout))
         .route("/auth/logout-all", post().to(accounts::logout_all))
         .route("/auth/confirm-email", get().to(accounts::confirm_email))
         .route(

@@ -22,7 +22,7 @@ use crate::error::AppError;
         description = "The marketplace of Sichuan's industrial parks: SMEs post needs (financing, recruiting, training), platform companies offer services, admins moderate. JSON in UTF-8, times in RFC 3339 UTC, money in whole yuan, rates in basis points. Errors are always `{\"error\": {\"code\", \"message\", \"fields\"}}`."
     ),
     paths(
-        accounts::register, accounts::login, accounts::logout_all, accounts::confirm_email,
+        accounts::register, accounts::login, accounts::logout, accounts::logout_all, accounts::confirm_email,
         accounts::request_password_reset, accounts::confirm_password_reset, accounts::me,
         accounts::change_password,
         me::list_saved, me::create_saved, me::delete_saved, me::get_settings, me::put_settings,
@@ -90,6 +90,7 @@ fn error_meaning(status: &str) -> Option<&'static str> {
         "404" => "not_found: no such resource, or not visible to the caller",
         "409" => "conflict: a duplicate, or the resource is in the wrong state",
         "413" => "payload_too_large: the body is over 64 KiB",
+        "415" => "unsupported_media_type: a body sent without `Content-Type: application/json`",
         "422" => "validation_failed: see `fields` for each field's problem",
         "429" => "rate_limited: too many attempts; see Retry-After",
         "500" => "internal: a bug on our side (no details are given)",
@@ -99,7 +100,7 @@ fn error_meaning(status: &str) -> Option<&'static str> {
 }
 
 /// The document, as served. Every 4xx/5xx response carries the error body; every operation
-/// that reads the database may answer 500 and 503.
+/// that reads the database may answer 500 and 503, and every operation with a body 415.
 pub fn document() -> &'static Value {
     static DOC: LazyLock<Value> = LazyLock::new(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
@@ -108,6 +109,9 @@ pub fn document() -> &'static Value {
             for (path, item) in paths.iter_mut() {
                 let stateful = path.starts_with("/api/v1/");
                 for method in METHODS {
+                    let has_body = item
+                        .get(method)
+                        .is_some_and(|op| op.get("requestBody").is_some());
                     let Some(responses) = item
                         .get_mut(method)
                         .and_then(|op| op.get_mut("responses"))
@@ -118,6 +122,10 @@ pub fn document() -> &'static Value {
                     if stateful {
                         for status in ["500", "503"] {
                             responses.entry(status).or_insert_with(|| json!({}));
+                        }
+                        // A body is read as JSON, and only when it says it is JSON.
+                        if has_body {
+                            responses.entry("415").or_insert_with(|| json!({}));
                         }
                     }
                     for (status, response) in responses.iter_mut() {

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::browse::all_parks;
 use super::form::{Form, FormState};
 use super::{
-    render, render_status, safe_next, secure, see_other, session_cookie, Chrome, SignedIn,
+    render, render_status, safe_next, secure, see_other, session_cookie, Chrome, Routes, SignedIn,
 };
 use crate::auth::client_address;
 use crate::error::{AppError, AppResult};
@@ -21,28 +21,24 @@ use crate::service::views::{OrganizationView, ParkView, UserView};
 use crate::service::{accounts, saved};
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{get, post};
-    cfg.route("/login", get().to(login_page))
-        .route("/login", post().to(login))
-        .route("/logout", post().to(logout))
-        .route("/register", get().to(register_page))
-        .route("/register", post().to(register))
-        .route("/forgot-password", get().to(forgot_page))
-        .route("/forgot-password", post().to(forgot))
-        .route("/reset-password", get().to(reset_page))
-        .route("/reset-password", post().to(reset))
-        .route("/confirm-email", get().to(confirm_page))
-        .route("/confirm-email", post().to(confirm))
-        .route("/settings", get().to(settings_page))
-        .route("/settings/notifications", post().to(save_notifications))
-        .route("/settings/password", post().to(change_password))
-        .route("/settings/logout-all", post().to(logout_all))
-        .route("/saved-searches", post().to(save_search))
-        .route(
-            "/saved-searches/{id}/delete",
-            post().to(delete_saved_search),
-        );
+pub fn routes(r: &mut Routes) {
+    r.get("/login", login_page)
+        .post("/login", login)
+        .post("/logout", logout)
+        .get("/register", register_page)
+        .post("/register", register)
+        .get("/forgot-password", forgot_page)
+        .post("/forgot-password", forgot)
+        .get("/reset-password", reset_page)
+        .post("/reset-password", reset)
+        .get("/confirm-email", confirm_page)
+        .post("/confirm-email", confirm)
+        .get("/settings", settings_page)
+        .post("/settings/notifications", save_notifications)
+        .post("/settings/password", change_password)
+        .post("/settings/logout-all", logout_all)
+        .post("/saved-searches", save_search)
+        .post("/saved-searches/{id}/delete", delete_saved_search);
 }
 
 #[derive(Deserialize)]
@@ -109,7 +105,20 @@ async fn login(
     }
 }
 
-async fn logout(state: web::Data<AppState>, _form: Form) -> AppResult<HttpResponse> {
+/// Ends the session token on the server too, so a copy of the cookie is worthless afterwards.
+async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _form: Form,
+) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
+    let token =
+        crate::auth::session_from_cookie(&req, &state).and_then(|t| state.keys.verify(&t, now));
+    if let Some(token) = token {
+        state
+            .tx(move |c| accounts::end_session(c, &token, now.naive_utc()))
+            .await?;
+    }
     Ok(end_session(&state, "/", "signed_out"))
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::chart::{BarChart, Unit};
 use super::form::Form;
 use super::postings::posting_url;
-use super::{render, see_other, Chrome};
+use super::{render, see_other, Chrome, Routes};
 use crate::auth::{AdminOnly, Require};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
@@ -18,22 +18,19 @@ use crate::service::{admin, postings, Paging};
 use crate::state::AppState;
 use crate::web::api::stats::StatsQuery;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{get, post};
-    cfg.route("/admin", get().to(queue))
-        .route("/admin/stats", get().to(stats_page))
-        .route("/admin/organizations/{id}/verify", post().to(verify_org))
-        .route("/admin/organizations/{id}/reject", post().to(reject_org));
+pub fn routes(r: &mut Routes) {
+    r.get("/admin", queue)
+        .get("/admin/stats", stats_page)
+        .post("/admin/organizations/{id}/verify", verify_org)
+        .post("/admin/organizations/{id}/reject", reject_org);
     for kind in [PostingKind::Need, PostingKind::Offer] {
         let base = format!("/admin/{}s/{{id}}", kind.as_str());
-        cfg.route(
-            &format!("{base}/approve"),
-            post().to(move |st, a, id, f| moderate(st, a, id, f, kind, true)),
-        )
-        .route(
-            &format!("{base}/reject"),
-            post().to(move |st, a, id, f| moderate(st, a, id, f, kind, false)),
-        );
+        r.post(&format!("{base}/approve"), move |st, a, id, f| {
+            moderate(st, a, id, f, kind, true)
+        })
+        .post(&format!("{base}/reject"), move |st, a, id, f| {
+            moderate(st, a, id, f, kind, false)
+        });
     }
 }
 
@@ -146,7 +143,7 @@ async fn moderate(
             false => postings::reject(conn, &actor, kind, id, Ok(body), now),
         })
         .await?;
-    let back = super::safe_next(form.value("_back").or(Some("/admin")));
+    let back = super::local_target(form.value("_back"), "/admin");
     let notice = if approve { "approved" } else { "rejected" };
     Ok(see_other(&back, Some(notice)))
 }

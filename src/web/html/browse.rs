@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::{Map, Value};
 
-use super::{render, Chrome};
+use super::{render, Chrome, Routes};
 use crate::error::AppResult;
 use crate::search::params::SearchQuery;
 use crate::search::query::{Hit, SearchResult};
@@ -12,10 +12,10 @@ use crate::service::views::ParkView;
 use crate::service::{parks, searching, Paging};
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/search", web::get().to(search))
-        .route("/parks", web::get().to(park_list));
+pub fn routes(r: &mut Routes) {
+    r.get("/", home)
+        .get("/search", search)
+        .get("/parks", park_list);
 }
 
 type Pairs = web::Query<Vec<(String, String)>>;

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{render, see_other, Chrome, SignedIn};
+use super::{render, see_other, Chrome, Routes, SignedIn};
 use crate::domain::{PostingKind, Role};
 use crate::error::AppResult;
 use crate::service::postings::{self, ListFilter};
@@ -12,8 +12,8 @@ use crate::service::views::{OrganizationView, PostingView};
 use crate::service::{accounts, Paging};
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard", web::get().to(dashboard));
+pub fn routes(r: &mut Routes) {
+    r.get("/dashboard", dashboard);
 }
 
 #[derive(Template)]

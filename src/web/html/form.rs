@@ -90,11 +90,47 @@ impl FromRequest for Form {
             let body = body.await?;
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body.bytes())
                 .map_err(|e| AppError::BadRequest(format!("bad form: {e}")))?;
+            check_shape(&pairs)?;
             let form = Form(pairs);
             csrf::check(&req, form.get("_csrf"))?;
             Ok(form)
         })
     }
+}
+
+/// The most fields a form may have: the longest (an offer with every city, industry and size
+/// ticked, or a recruiting need with [`MAX_ROWS`] positions) has a few hundred.
+pub const MAX_FIELDS: usize = 1_000;
+/// The longest field name (`recruiting.positions[49].salary_min_yuan` is 38 bytes).
+pub const MAX_NAME_BYTES: usize = 100;
+/// The most dotted parts in a field name (`recruiting.positions[0].title` has 3).
+pub const MAX_NAME_PARTS: usize = 4;
+/// Rows of a repeated group (`positions[0]` … `positions[49]`).
+pub const MAX_ROWS: usize = 50;
+
+/// Refuses a form whose size or names no page of ours could have sent, before anything is
+/// built from it.
+fn check_shape(pairs: &[(String, String)]) -> Result<(), AppError> {
+    if pairs.len() > MAX_FIELDS {
+        return Err(AppError::BadRequest(format!(
+            "the form has {} fields; at most {MAX_FIELDS} are accepted",
+            pairs.len()
+        )));
+    }
+    for (name, _) in pairs {
+        if name.len() > MAX_NAME_BYTES {
+            return Err(AppError::BadRequest(format!(
+                "a field name is {} bytes long; at most {MAX_NAME_BYTES} are accepted",
+                name.len()
+            )));
+        }
+        if name.split('.').count() > MAX_NAME_PARTS {
+            return Err(AppError::BadRequest(format!(
+                "a field name has more than {MAX_NAME_PARTS} dotted parts"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Fields that take several values (checkboxes, multiple selects).
@@ -171,15 +207,19 @@ fn convert(key: &str, raw: &str) -> Value {
     Value::from(raw)
 }
 
-/// The place in `root` named by a path like `a.b[2].c`, created on the way.
+/// The place in `root` named by a path like `a.b[2].c`, created on the way. Names longer or
+/// deeper than a form of ours sends have no place.
 fn slot<'a>(root: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+    if name.len() > MAX_NAME_BYTES || name.split('.').count() > MAX_NAME_PARTS {
+        return None;
+    }
     let mut cur = root;
     for part in name.split('.') {
         let (key, index) = match part.split_once('[') {
             Some((k, rest)) => (k, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
             None => (part, None),
         };
-        if key.is_empty() || index.is_some_and(|i| i >= 50) {
+        if key.is_empty() || index.is_some_and(|i| i >= MAX_ROWS) {
             return None;
         }
         let obj = match cur {
@@ -202,14 +242,18 @@ fn slot<'a>(root: &'a mut Value, name: &str) -> Option<&'a mut Value> {
 }
 
 /// Rows of a repeated group left blank (a second job position not filled in) are not sent.
-fn drop_empty_rows(v: &mut Value) {
-    match v {
-        Value::Object(m) => m.values_mut().for_each(drop_empty_rows),
-        Value::Array(a) => {
-            a.retain(|x| !matches!(x, Value::Object(m) if m.is_empty()));
-            a.iter_mut().for_each(drop_empty_rows);
+/// A loop with its own stack rather than recursion, so no shape of form can exhaust the stack.
+fn drop_empty_rows(root: &mut Value) {
+    let mut todo = vec![root];
+    while let Some(v) = todo.pop() {
+        match v {
+            Value::Object(m) => todo.extend(m.values_mut()),
+            Value::Array(a) => {
+                a.retain(|x| !matches!(x, Value::Object(m) if m.is_empty()));
+                todo.extend(a.iter_mut());
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -439,6 +483,25 @@ mod tests {
             ("c[x]", "y"),
         ]);
         assert_eq!(f.to_json(), json!({}));
+    }
+
+    #[test]
+    fn names_deeper_or_longer_than_our_forms_are_refused() {
+        let deep = vec!["a"; 20_000].join(".");
+        let f = form(&[(deep.as_str(), "x"), ("title", "t")]);
+        assert_eq!(f.to_json(), json!({"title": "t"}));
+        assert!(check_shape(&f.0).is_err());
+        let five = "a.b.c.d.e".to_string();
+        assert!(check_shape(&[(five, "x".into())]).is_err());
+        let long = "x".repeat(MAX_NAME_BYTES + 1);
+        assert!(check_shape(&[(long, "x".into())]).is_err());
+        let many: Vec<(String, String)> = (0..=MAX_FIELDS)
+            .map(|i| (format!("f{i}"), "x".into()))
+            .collect();
+        assert!(check_shape(&many).is_err());
+        assert!(check_shape(&many[..MAX_FIELDS]).is_ok());
+        let ok = form(&[("recruiting.positions[49].salary_min_yuan", "1")]);
+        assert!(check_shape(&ok.0).is_ok());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! same services as the JSON API, so each rule and permission exists once.
 //!
 //! Signing in sets the session token in an HttpOnly, SameSite=Lax cookie (`__Host-` and
-//! `Secure` when the public URL is https). Every form carries a CSRF token that must equal the
-//! `pb_csrf` cookie (double submit), and nothing changes on GET.
+//! `Secure` when the public URL is https). Every form carries a CSRF token bound to the session
+//! (see `csrf`), and nothing changes on GET. Every redirect goes through `local_target`.
 
 mod account;
 mod admin;
@@ -19,9 +19,9 @@ mod postings;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::auth::Actor;
@@ -43,12 +43,74 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("")
                 .wrap(from_fn(pages_middleware))
-                .configure(browse::routes)
-                .configure(account::routes)
-                .configure(postings::routes)
-                .configure(dashboard::routes)
-                .configure(admin::routes),
+                .configure(|cfg| table(&mut Routes::registering(cfg))),
         );
+}
+
+/// Every page route, in one table.
+fn table(r: &mut Routes) {
+    browse::routes(r);
+    account::routes(r);
+    postings::routes(r);
+    dashboard::routes(r);
+    admin::routes(r);
+}
+
+/// (method, path pattern) of every page, as the router has them: for tests and tools that
+/// must reach every page (the hostile-input campaign), so a new page is covered by itself.
+pub fn page_routes() -> Vec<(Method, String)> {
+    let mut r = Routes {
+        cfg: None,
+        listed: vec![(Method::GET, "/static/app.css".to_string())],
+    };
+    table(&mut r);
+    r.listed
+}
+
+/// Registers page routes, and lists them (see `page_routes`).
+pub struct Routes<'a> {
+    cfg: Option<&'a mut web::ServiceConfig>,
+    listed: Vec<(Method, String)>,
+}
+
+impl<'a> Routes<'a> {
+    fn registering(cfg: &'a mut web::ServiceConfig) -> Self {
+        Routes {
+            cfg: Some(cfg),
+            listed: vec![],
+        }
+    }
+
+    fn add<F, Args>(&mut self, method: Method, path: &str, handler: F) -> &mut Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        if let Some(cfg) = self.cfg.as_deref_mut() {
+            cfg.route(path, web::method(method.clone()).to(handler));
+        }
+        self.listed.push((method, path.to_string()));
+        self
+    }
+
+    pub fn get<F, Args>(&mut self, path: &str, handler: F) -> &mut Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        self.add(Method::GET, path, handler)
+    }
+
+    pub fn post<F, Args>(&mut self, path: &str, handler: F) -> &mut Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        self.add(Method::POST, path, handler)
+    }
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -195,10 +257,11 @@ pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<HttpResp
 
 const NOTICE_COOKIE: &str = "pb_notice";
 
-/// Post/redirect/get: after a form succeeds, go to `to` and show the notice `code` once.
+/// Post/redirect/get: after a form succeeds, go to `to` (a path on this site, else `/`) and
+/// show the notice `code` once.
 pub fn see_other(to: &str, notice: Option<&str>) -> HttpResponse {
     let mut res = HttpResponse::SeeOther();
-    res.insert_header((header::LOCATION, to));
+    res.insert_header((header::LOCATION, local_target(Some(to), "/")));
     if let Some(code) = notice {
         res.cookie(
             Cookie::build(NOTICE_COOKIE, code.to_string())
@@ -213,12 +276,18 @@ pub fn see_other(to: &str, notice: Option<&str>) -> HttpResponse {
 
 /// Whether cookies must be `Secure` (and the session cookie `__Host-` prefixed).
 pub fn secure(state: &AppState) -> bool {
-    state.settings.public_url.starts_with("https://")
+    state.secure_cookies()
+}
+
+/// Whether the router reads this path as one under /api/ (however it was spelled:
+/// `/%61pi/` is `/api/` to the router).
+pub fn is_api_path(req: &HttpRequest) -> bool {
+    req.match_info().as_str().starts_with("/api/")
 }
 
 /// Where unknown paths go: a JSON 404 under /api/, a page elsewhere.
 pub async fn fallback(req: HttpRequest) -> AppResult<HttpResponse> {
-    if req.path().starts_with("/api/") {
+    if is_api_path(&req) {
         return Ok(crate::web::errors::not_found());
     }
     let c = Chrome::extract(&req).await?;
@@ -244,7 +313,13 @@ async fn pages_middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // The pages' scope also receives what no other route took, /api/ paths with a method of
+    // another route included: those stay JSON and are no page.
+    if is_api_path(req.request()) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     // Nothing may keep a clone of the request across `next.call`: the router needs it unshared.
+    req.extensions_mut().insert(crate::auth::PageRequest);
     let (secure, new_csrf, lang_param, had_notice) = {
         let http = req.request();
         let secure = http
@@ -267,10 +342,10 @@ async fn pages_middleware(
     let err = res.response().extensions().get::<AppError>().cloned();
     let mut res = match err {
         Some(AppError::Unauthorized) if http.method() == actix_web::http::Method::GET => {
-            let next_url = url_escape(&without_lang(&http));
+            let next_url = url_escape(&local_target(Some(&without_lang(&http)), "/dashboard"));
             let to = format!("/login?next={next_url}");
             let mut r = HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, to))
+                .insert_header((header::LOCATION, local_target(Some(&to), "/login")))
                 .finish();
             r.add_removal_cookie(&session_cookie(secure, String::new()))
                 .ok();
@@ -341,8 +416,114 @@ pub fn url_escape(s: &str) -> String {
 
 /// A `next=` target is only ever a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/dashboard".to_string(),
+    local_target(next, "/dashboard")
+}
+
+/// The longest redirect target kept.
+pub const MAX_TARGET_BYTES: usize = 2048;
+
+/// Every redirect goes here: `target` when it is an absolute path on this site, else
+/// `default`. It must start with a single `/` (not `//` or `/\`, which browsers read as
+/// another host), hold no backslash, control character or whitespace — browsers drop tabs and
+/// newlines from URLs, so `/\t/evil.example` would become `//evil.example` — and stay so when
+/// percent-decoded once more; at most [`MAX_TARGET_BYTES`]. Characters beyond ASCII are
+/// percent-encoded, so the answer is always a valid `Location` header.
+pub fn local_target(target: Option<&str>, default: &str) -> String {
+    fn plain_path(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.first() == Some(&b'/')
+            && !matches!(b.get(1), Some(b'/' | b'\\'))
+            && !s
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
+    let Some(t) = target else {
+        return default.to_string();
+    };
+    if t.len() > MAX_TARGET_BYTES || !plain_path(t) {
+        return default.to_string();
+    }
+    let decoded: String = percent_decode(t);
+    let decoded_ok = decoded
+        .as_bytes()
+        .get(1)
+        .is_none_or(|b| !matches!(b, b'/' | b'\\'))
+        && !decoded
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c == '\u{fffd}');
+    if !decoded_ok {
+        return default.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// `%XX` sequences decoded once (others kept as they are); bytes that are not UTF-8 become
+/// U+FFFD.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_stay_on_this_site() {
+        let d = "/dashboard";
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r/x",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/a\\b",
+            "/a b",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/%00",
+            "/%ff",
+            "/\u{3000}x",
+        ] {
+            assert_eq!(local_target(Some(bad), d), d, "{bad:?}");
+        }
+        assert_eq!(local_target(None, d), d);
+        assert_eq!(local_target(Some(&format!("/{}", "a".repeat(3000))), d), d);
+        assert_eq!(local_target(Some("/needs/3?x=1#y"), d), "/needs/3?x=1#y");
+        assert_eq!(local_target(Some("/search?q=a%20b"), d), "/search?q=a%20b");
+        assert_eq!(
+            local_target(Some("/search?q=设备"), d),
+            "/search?q=%E8%AE%BE%E5%A4%87"
+        );
+        assert_eq!(local_target(Some("/"), d), "/");
     }
 }

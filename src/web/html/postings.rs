@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::form::{fill, Form, FormState};
 use super::labels::{beijing, Int, Labels};
-use super::{render, render_status, see_other, Chrome, SignedIn};
+use super::{render, render_status, see_other, Chrome, Routes, SignedIn};
 use crate::auth::Actor;
 use crate::domain::posting::Details;
 use crate::domain::{Category, Collateral, PostingKind, PostingStatus, RecruitingService, Role};
@@ -20,43 +20,35 @@ use crate::service::views::PostingView;
 use crate::service::Paging;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(r: &mut Routes) {
     for kind in [PostingKind::Need, PostingKind::Offer] {
         let base = format!("/{}s", kind.as_str());
-        cfg.route(
-            &format!("{base}/new"),
-            web::get().to(move |st, si, q| new_page(st, si, q, kind)),
-        )
-        .route(
-            &format!("{base}/new"),
-            web::post().to(move |st, si, f| create(st, si, f, kind)),
-        )
-        .route(
-            &format!("{base}/{{id}}"),
-            web::get().to(move |st, c, id| show(st, c, id, kind)),
-        )
-        .route(
-            &format!("{base}/{{id}}/edit"),
-            web::get().to(move |st, si, id| edit_page(st, si, id, kind)),
-        )
-        .route(
-            &format!("{base}/{{id}}/edit"),
-            web::post().to(move |st, si, id, f| update(st, si, id, f, kind)),
-        )
-        .route(
-            &format!("{base}/{{id}}/submit"),
-            web::post().to(move |st, si, id, f| owner_action(st, si, id, f, kind, false)),
-        )
-        .route(
-            &format!("{base}/{{id}}/close"),
-            web::post().to(move |st, si, id, f| owner_action(st, si, id, f, kind, true)),
-        )
-        .route(
-            &format!("{base}/{{id}}/answer"),
-            web::post().to(move |st, si, id, f| answer(st, si, id, f, kind)),
-        );
+        r.get(&format!("{base}/new"), move |st, si, q| {
+            new_page(st, si, q, kind)
+        })
+        .post(&format!("{base}/new"), move |st, si, f| {
+            create(st, si, f, kind)
+        })
+        .get(&format!("{base}/{{id}}"), move |st, c, id| {
+            show(st, c, id, kind)
+        })
+        .get(&format!("{base}/{{id}}/edit"), move |st, si, id| {
+            edit_page(st, si, id, kind)
+        })
+        .post(&format!("{base}/{{id}}/edit"), move |st, si, id, f| {
+            update(st, si, id, f, kind)
+        })
+        .post(&format!("{base}/{{id}}/submit"), move |st, si, id, f| {
+            owner_action(st, si, id, f, kind, false)
+        })
+        .post(&format!("{base}/{{id}}/close"), move |st, si, id, f| {
+            owner_action(st, si, id, f, kind, true)
+        })
+        .post(&format!("{base}/{{id}}/answer"), move |st, si, id, f| {
+            answer(st, si, id, f, kind)
+        });
     }
-    cfg.route("/matches/{id}/{action}", web::post().to(match_action));
+    r.post("/matches/{id}/{action}", match_action);
 }
 
 /// The page of a posting.
@@ -573,7 +565,7 @@ async fn match_action(
     form: Form,
 ) -> AppResult<HttpResponse> {
     let (id, action) = path.into_inner();
-    let back = super::safe_next(form.value("_back"));
+    let back = super::local_target(form.value("_back"), "/dashboard");
     let (now, lang) = (state.clock.now(), c.lang);
     let body = form.to_json();
     let notice = match action.as_str() {
