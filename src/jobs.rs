@@ -26,8 +26,8 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
         let index = state.search.clone();
         let digests = state
             .db(move |c| {
-                crate::service::saved::run_digests(c, &index, now, |m, see| {
-                    crate::search::params::SearchQuery::from_map(m).params(see)
+                crate::service::saved::run_digests(c, &index, now, |m, needs| {
+                    crate::search::params::SearchQuery::from_map(m).params(needs)
                 })
             })
             .await?;

@@ -5,6 +5,9 @@ mod hs256;
 pub mod password;
 pub mod throttle;
 pub mod token;
+pub mod visibility;
+
+pub use visibility::NeedAudience;
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -14,8 +17,9 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
 
 use crate::db::schema::{organizations, users};
+use crate::db::DbConn;
 use crate::domain::{OrgKind, OrgStatus, Role, UserStatus};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "pb_session";
@@ -42,11 +46,6 @@ impl Actor {
 
     pub fn is_platform_admin(&self) -> bool {
         self.role == Role::PlatformAdmin
-    }
-
-    /// Users of verified organisations and admins may see published needs.
-    pub fn may_see_needs(&self) -> bool {
-        self.is_admin() || self.org_status == Some(OrgStatus::Verified)
     }
 
     /// Whether this admin moderates things of `park_id` (platform admins moderate everything).
@@ -111,40 +110,48 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         return Ok(Some(actor));
     }
     let epoch = state.actors.epoch();
-    let row = state
-        .db(move |conn| {
-            users::table
-                .left_join(organizations::table)
-                .filter(users::id.eq(user_id))
-                .select((
-                    users::role,
-                    users::organization_id,
-                    users::park_id,
-                    users::token_version,
-                    users::status,
-                    organizations::kind.nullable(),
-                    organizations::status.nullable(),
-                ))
-                .first::<(
-                    String,
-                    Option<i64>,
-                    Option<i64>,
-                    i32,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                )>(conn)
-                .optional()
-                .map_err(AppError::from)
-        })
-        .await?;
-    let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
-    else {
-        return Err(AppError::Unauthorized);
-    };
-    if token_version != version || UserStatus::from_db(&status) != UserStatus::Active {
+    let found = state.db(move |conn| actor_of(conn, user_id)).await?;
+    let Some((actor, _)) = found.filter(|(_, v)| *v == version) else {
         tracing::info!(user_id, "refused a revoked token or a suspended user");
         return Err(AppError::Unauthorized);
+    };
+    state.actors.put(user_id, version, epoch, actor.clone());
+    req.extensions_mut().insert(actor.clone());
+    Ok(Some(actor))
+}
+
+/// The active user `user_id` as a caller, with their current token version; `None` when there
+/// is no such user or they are suspended. Background work (digests, mail) decides what a user
+/// may read with the same `Actor` as their requests.
+pub fn actor_of(conn: &mut DbConn, user_id: i64) -> AppResult<Option<(Actor, i32)>> {
+    let row = users::table
+        .left_join(organizations::table)
+        .filter(users::id.eq(user_id))
+        .select((
+            users::role,
+            users::organization_id,
+            users::park_id,
+            users::token_version,
+            users::status,
+            organizations::kind.nullable(),
+            organizations::status.nullable(),
+        ))
+        .first::<(
+            String,
+            Option<i64>,
+            Option<i64>,
+            i32,
+            String,
+            Option<String>,
+            Option<String>,
+        )>(conn)
+        .optional()?;
+    let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
+    else {
+        return Ok(None);
+    };
+    if UserStatus::from_db(&status) != UserStatus::Active {
+        return Ok(None);
     }
     let actor = Actor {
         user_id,
@@ -154,9 +161,7 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         org_status: org_status.as_deref().map(OrgStatus::from_db),
         park_id,
     };
-    state.actors.put(user_id, version, epoch, actor.clone());
-    req.extensions_mut().insert(actor.clone());
-    Ok(Some(actor))
+    Ok(Some((actor, token_version)))
 }
 
 type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;

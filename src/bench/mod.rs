@@ -70,7 +70,7 @@ fn params(q: &str, kind: Option<&str>) -> SearchParams {
         sort: Some(Sort::Relevance),
         page: 1,
         per_page: 10,
-        can_see_needs: true,
+        needs: crate::auth::NeedAudience::All,
     }
 }
 

@@ -17,3 +17,4 @@ mod permissions;
 mod postings;
 mod robustness;
 mod search;
+mod visibility;
