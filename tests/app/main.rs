@@ -18,3 +18,4 @@ mod postings;
 mod robustness;
 mod search;
 mod visibility;
+mod withdrawal;
