@@ -226,6 +226,21 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PARKBRIDGE_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Reverse proxies whose forwarded header names the client: addresses or CIDRs, separated
+    /// by commas (e.g. 127.0.0.1,10.0.0.0/8). Unset: the TCP peer is the client.
+    #[arg(long, env = "PARKBRIDGE_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
+    #[arg(
+        long,
+        env = "PARKBRIDGE_PROXY_HEADER",
+        default_value = "x-forwarded-for",
+        global = true
+    )]
+    pub proxy_header: String,
+    /// Password hashes computed at once (default: one per core, one less above two cores).
+    #[arg(long, env = "PARKBRIDGE_HASH_CONCURRENCY", global = true)]
+    pub hash_concurrency: Option<usize>,
 }
 
 impl Settings {
@@ -258,6 +273,9 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("token_hours", &self.token_hours)
             .field("pickup_sla_days", &self.pickup_sla_days)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("proxy_header", &self.proxy_header)
+            .field("hash_concurrency", &self.hash_concurrency)
             .finish()
     }
 }

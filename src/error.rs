@@ -179,8 +179,12 @@ pub enum AppError {
     Conflict(Msg),
     PayloadTooLarge,
     Validation(FieldErrors),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Unavailable,
+    /// Too much password hashing at once: a deliberate 503 that asks to come back in a second.
+    Busy,
     Internal(String),
 }
 
@@ -220,7 +224,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Validation(_) => "validation_failed",
             AppError::RateLimited { .. } => "rate_limited",
-            AppError::Unavailable => "service_unavailable",
+            AppError::Unavailable | AppError::Busy => "service_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -235,7 +239,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -288,6 +292,11 @@ impl AppError {
                 zh,
                 "服务暂时不可用，请稍后再试",
                 "the service is temporarily unavailable: try again shortly",
+            ),
+            AppError::Busy => pick(
+                zh,
+                "服务繁忙，请稍候几秒再试",
+                "the server is busy: try again in a few seconds",
             ),
             AppError::Internal(_) => pick(
                 zh,
@@ -345,6 +354,9 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            AppError::Busy => {
+                res.insert_header((header::RETRY_AFTER, "2"));
             }
             _ => {}
         }

@@ -16,6 +16,10 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let expired = state.tx(move |c| postings::expire_due(c, now)).await?;
     let sla = state.settings.pickup_sla_days;
+    let purged = state
+        .db(move |c| crate::auth::throttle::purge(c, now.naive_utc()))
+        .await?;
+    tracing::debug!(purged, "ended throttle windows purged");
     let escalated = state
         .db(move |c| crate::service::matches::escalate_due(c, now, sla))
         .await?;

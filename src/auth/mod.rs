@@ -3,6 +3,7 @@
 
 mod hs256;
 pub mod password;
+pub mod proxy;
 pub mod throttle;
 pub mod token;
 pub mod visibility;
@@ -251,9 +252,24 @@ impl<P: Policy> FromRequest for Require<P> {
     }
 }
 
-/// The client's address for throttling: the peer's, as no proxy is trusted by default.
+/// The client's address for throttling: the TCP peer's, or what a trusted proxy says it is.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let peer = req.peer_addr().map(|a| a.ip());
+    let client = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state.proxies.client(peer, req.headers()),
+        None => peer,
+    };
+    client.map_or_else(|| "unknown".into(), |ip| ip.to_string())
+}
+
+/// The client's address as an extractor (see `client_address`).
+pub struct ClientAddr(pub String);
+
+impl FromRequest for ClientAddr {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(ClientAddr(client_address(req))))
+    }
 }

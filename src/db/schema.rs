@@ -212,6 +212,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    throttle_counters (key) {
+        key -> Text,
+        hits -> BigInt,
+        window_end -> Timestamp,
+    }
+}
+
 diesel::joinable!(organizations -> parks (park_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(postings -> organizations (organization_id));
@@ -234,4 +242,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     match_queue,
     password_resets,
     saved_search_hits,
+    throttle_counters,
 );
