@@ -747,6 +747,12 @@ pub fn list_for_posting(
                 PostingKind::Need => (&me, others.get(&m.offer_id)?),
                 PostingKind::Offer => (others.get(&m.need_id)?, &me),
             };
+            // An offer's matches name needs: a park admin sees those of their park only.
+            if !actor.may_read_need(need.org.id, need.posting.park_id)
+                && !actor.owns_org(offer.org.id)
+            {
+                return None;
+            }
             let mut v = view(m, need, offer, actor, lang);
             match kind {
                 PostingKind::Need => v.need = None,

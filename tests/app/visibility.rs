@@ -318,7 +318,8 @@ async fn match_mail_names_a_need_only_to_those_who_may_read_it() {
         json!({}),
     )
     .await;
-    app.published(&provider, &admin, "offer", financing_offer())
+    let offer = app
+        .published(&provider, &admin, "offer", financing_offer())
         .await;
     app.drain_matching().await;
     let mailed_needs = || -> Vec<i64> {
@@ -343,6 +344,18 @@ async fn match_mail_names_a_need_only_to_those_who_may_read_it() {
         [first],
         "a verified provider hears of the need"
     );
+    // An offer's matches name needs: another park's admin sees none of them.
+    let path = format!("/api/v1/offers/{offer}/matches");
+    for (park, expected) in [(PARK, 1), (OTHER_PARK, 0)] {
+        let park_admin = app.park_admin(park).await;
+        let (s, m) = app.get(&path, Some(&park_admin)).await;
+        assert_eq!(s, StatusCode::OK, "{m}");
+        assert_eq!(
+            m["items"].as_array().unwrap().len(),
+            expected,
+            "park {park}: {m}"
+        );
+    }
 
     // The provider's verification lapses behind the API's back while its offer is still
     // published (as a rejection on one instance racing the matcher on another could leave
