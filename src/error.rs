@@ -213,6 +213,16 @@ impl AppError {
         AppError::Internal(e.to_string())
     }
 
+    /// The `Retry-After` of a 429 or a 503, in seconds.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
+            AppError::Busy => Some(2),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "bad_request",
@@ -348,17 +358,8 @@ impl ResponseError for AppError {
             tracing::error!(error = %detail, "internal error");
         }
         let mut res = HttpResponse::build(self.status());
-        match self {
-            AppError::RateLimited { retry_after_secs } => {
-                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
-            AppError::Unavailable => {
-                res.insert_header((header::RETRY_AFTER, "5"));
-            }
-            AppError::Busy => {
-                res.insert_header((header::RETRY_AFTER, "2"));
-            }
-            _ => {}
+        if let Some(secs) = self.retry_after_secs() {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         let mut res = res.json(self.body(Lang::Zh));
         // Kept so the language middleware can render the body again in English.
