@@ -116,6 +116,25 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Abuse: the server in this process on a fresh database, with --connections clients on
+    /// the endpoints that hash passwords (registration, reset confirmation with made-up links,
+    /// password change, sign-in with wrong passwords) while /healthz is polled on its own
+    /// connection; prints peak memory, /healthz latency and the status mix. Exits 1 on a 5xx
+    /// other than a 503 with Retry-After, or a peak of 500 MB or more.
+    Abuse {
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Send every request from one client address (default: a random address per request,
+        /// behind a trusted proxy, so that the per-address throttles do not answer for the gate).
+        #[arg(long)]
+        one_address: bool,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Matching: latency of matching one new posting against all published counterparts.
     Matching {
         /// Number of SMEs of demo data (about 3 postings each).

@@ -31,6 +31,8 @@ pub struct HashGate {
     hashed: AtomicU64,
     verified: AtomicU64,
     refused: AtomicU64,
+    /// The second (since the epoch) of the last "saturated" log line.
+    logged_at: AtomicU64,
 }
 
 /// What a gate has done since it was made (`/metrics`, and tests that check a refused request
@@ -52,6 +54,7 @@ impl HashGate {
             hashed: AtomicU64::new(0),
             verified: AtomicU64::new(0),
             refused: AtomicU64::new(0),
+            logged_at: AtomicU64::new(0),
         }
     }
 
@@ -83,11 +86,18 @@ impl HashGate {
         match tokio::time::timeout(HASH_WAIT, self.permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => {
-                self.refused.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(
-                    permits = self.size,
-                    "password hashing is saturated: request refused"
-                );
+                let refused = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
+                // One line a second at most, however many are refused.
+                let second = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                if self.logged_at.swap(second, Ordering::Relaxed) != second {
+                    tracing::warn!(
+                        permits = self.size,
+                        refused_since_start = refused,
+                        "password hashing is saturated: requests refused with 503"
+                    );
+                }
                 Err(AppError::Busy)
             }
         }

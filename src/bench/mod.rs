@@ -3,6 +3,7 @@
 //! with recall@10 and MRR of each. Prints one table. `bench matching` and `bench mail` time the
 //! matcher and the outbox worker; `bench load` (in `load`) drives the whole server over HTTP.
 
+pub mod abuse;
 pub mod load;
 mod traffic;
 
