@@ -116,6 +116,25 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Abuse: the server in this process on a fresh database, with --connections clients on
+    /// the endpoints that hash passwords (registration, reset confirmation with made-up links,
+    /// password change, sign-in with wrong passwords) while /healthz is polled on its own
+    /// connection; prints peak memory, /healthz latency and the status mix. Exits 1 on a 5xx
+    /// other than a 503 with Retry-After, or a peak of 500 MB or more.
+    Abuse {
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Send every request from one client address (default: a random address per request,
+        /// behind a trusted proxy, so that the per-address throttles do not answer for the gate).
+        #[arg(long)]
+        one_address: bool,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Matching: latency of matching one new posting against all published counterparts.
     Matching {
         /// Number of SMEs of demo data (about 3 postings each).
@@ -226,6 +245,21 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PARKBRIDGE_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Reverse proxies whose forwarded header names the client: addresses or CIDRs, separated
+    /// by commas (e.g. 127.0.0.1,10.0.0.0/8). Unset: the TCP peer is the client.
+    #[arg(long, env = "PARKBRIDGE_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
+    #[arg(
+        long,
+        env = "PARKBRIDGE_PROXY_HEADER",
+        default_value = "x-forwarded-for",
+        global = true
+    )]
+    pub proxy_header: String,
+    /// Password hashes computed at once (default: one per core, one less above two cores).
+    #[arg(long, env = "PARKBRIDGE_HASH_CONCURRENCY", global = true)]
+    pub hash_concurrency: Option<usize>,
 }
 
 impl Settings {
@@ -258,6 +292,9 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("token_hours", &self.token_hours)
             .field("pickup_sla_days", &self.pickup_sla_days)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("proxy_header", &self.proxy_header)
+            .field("hash_concurrency", &self.hash_concurrency)
             .finish()
     }
 }

@@ -180,8 +180,12 @@ pub enum AppError {
     PayloadTooLarge,
     UnsupportedMediaType,
     Validation(FieldErrors),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Unavailable,
+    /// Too much password hashing at once: a deliberate 503 that asks to come back in a second.
+    Busy,
     Internal(String),
 }
 
@@ -210,6 +214,16 @@ impl AppError {
         AppError::Internal(e.to_string())
     }
 
+    /// The `Retry-After` of a 429 or a 503, in seconds.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
+            AppError::Busy => Some(2),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "bad_request",
@@ -222,7 +236,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Validation(_) => "validation_failed",
             AppError::RateLimited { .. } => "rate_limited",
-            AppError::Unavailable => "service_unavailable",
+            AppError::Unavailable | AppError::Busy => "service_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -238,7 +252,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -297,6 +311,11 @@ impl AppError {
                 "服务暂时不可用，请稍后再试",
                 "the service is temporarily unavailable: try again shortly",
             ),
+            AppError::Busy => pick(
+                zh,
+                "服务繁忙，请稍候几秒再试",
+                "the server is busy: try again in a few seconds",
+            ),
             AppError::Internal(_) => pick(
                 zh,
                 "服务器内部错误，请稍后再试",
@@ -347,14 +366,8 @@ impl ResponseError for AppError {
             tracing::error!(error = %detail, "internal error");
         }
         let mut res = HttpResponse::build(self.status());
-        match self {
-            AppError::RateLimited { retry_after_secs } => {
-                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
-            AppError::Unavailable => {
-                res.insert_header((header::RETRY_AFTER, "5"));
-            }
-            _ => {}
+        if let Some(secs) = self.retry_after_secs() {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         let mut res = res.json(self.body(Lang::Zh));
         // Kept so the language middleware can render the body again in English.

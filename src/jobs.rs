@@ -16,6 +16,10 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let expired = state.tx(move |c| postings::expire_due(c, now)).await?;
     let sla = state.settings.pickup_sla_days;
+    let purged = state
+        .db(move |c| crate::auth::throttle::purge(c, now.naive_utc()))
+        .await?;
+    tracing::debug!(purged, "ended throttle windows purged");
     let escalated = state
         .db(move |c| crate::service::matches::escalate_due(c, now, sla))
         .await?;
@@ -32,8 +36,8 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
         let index = state.search.clone();
         let digests = state
             .db(move |c| {
-                crate::service::saved::run_digests(c, &index, now, |m, see| {
-                    crate::search::params::SearchQuery::from_map(m).params(see)
+                crate::service::saved::run_digests(c, &index, now, |m, needs| {
+                    crate::search::params::SearchQuery::from_map(m).params(needs)
                 })
             })
             .await?;

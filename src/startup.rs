@@ -8,7 +8,8 @@ use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 use chrono::Duration;
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::password::HashGate;
+use crate::auth::proxy::TrustedProxies;
 use crate::auth::token::{load_secret, TokenKeys};
 use crate::config::Settings;
 use crate::db::{self, DbUrl};
@@ -48,6 +49,13 @@ fn open_database_with(settings: &Settings, min_idle: u32) -> anyhow::Result<db::
 pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
     let secret = load_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let keys = TokenKeys::new(&secret, Duration::hours(settings.token_hours))?;
+    let proxies =
+        TrustedProxies::parse(settings.trusted_proxies.as_deref(), &settings.proxy_header)?;
+    let hashing = HashGate::new(
+        settings
+            .hash_concurrency
+            .unwrap_or_else(HashGate::default_size),
+    );
     let pool = open_database(&settings)?;
     let (search, needs_build) = SearchIndex::open(&settings.index_dir)?;
     if !needs_build {
@@ -65,7 +73,8 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
         keys,
         settings,
         clock,
-        throttle: LoginThrottle::default(),
+        proxies,
+        hashing,
         mailer,
         actors: Default::default(),
     })

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::password::HashGate;
+use crate::auth::proxy::TrustedProxies;
 use crate::auth::token::{SessionToken, TokenKeys};
 use crate::auth::Actor;
 use crate::config::Settings;
@@ -96,7 +97,10 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub settings: Settings,
     pub clock: Clock,
-    pub throttle: LoginThrottle,
+    /// Whose forwarded header names the client (`auth::client_address`).
+    pub proxies: TrustedProxies,
+    /// Caps the password hashing done at once.
+    pub hashing: HashGate,
     /// Where the mail worker delivers the outbox: SMTP or `.eml` files.
     pub mailer: crate::notify::mailer::Mailer,
     pub actors: ActorCache,

@@ -3,8 +3,12 @@
 
 mod hs256;
 pub mod password;
+pub mod proxy;
 pub mod throttle;
 pub mod token;
+pub mod visibility;
+
+pub use visibility::NeedAudience;
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -14,8 +18,9 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
 
 use crate::db::schema::{organizations, revoked_tokens, users};
+use crate::db::DbConn;
 use crate::domain::{OrgKind, OrgStatus, Role, UserStatus};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "pb_session";
@@ -42,11 +47,6 @@ impl Actor {
 
     pub fn is_platform_admin(&self) -> bool {
         self.role == Role::PlatformAdmin
-    }
-
-    /// Users of verified organisations and admins may see published needs.
-    pub fn may_see_needs(&self) -> bool {
-        self.is_admin() || self.org_status == Some(OrgStatus::Verified)
     }
 
     /// Whether this admin moderates things of `park_id` (platform admins moderate everything).
@@ -146,7 +146,7 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
     }
     let epoch = state.actors.epoch();
     let (user_id, jti) = (session.user_id, session.jti.clone());
-    let row = state
+    let found = state
         .db(move |conn| {
             let revoked: i64 = revoked_tokens::table
                 .filter(revoked_tokens::jti.eq(&jti))
@@ -155,42 +155,51 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
             if revoked > 0 {
                 return Ok(None);
             }
-            users::table
-                .left_join(organizations::table)
-                .filter(users::id.eq(user_id))
-                .select((
-                    users::role,
-                    users::organization_id,
-                    users::park_id,
-                    users::token_version,
-                    users::status,
-                    organizations::kind.nullable(),
-                    organizations::status.nullable(),
-                ))
-                .first::<(
-                    String,
-                    Option<i64>,
-                    Option<i64>,
-                    i32,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                )>(conn)
-                .optional()
-                .map_err(AppError::from)
+            actor_of(conn, user_id)
         })
         .await?;
-    let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
-    else {
-        tracing::info!(
-            user_id,
-            "refused a signed-out token or one of an unknown user"
-        );
-        return Err(AppError::Unauthorized);
-    };
-    if token_version != session.version || UserStatus::from_db(&status) != UserStatus::Active {
+    let Some((actor, _)) = found.filter(|(_, v)| *v == session.version) else {
         tracing::info!(user_id, "refused a revoked token or a suspended user");
         return Err(AppError::Unauthorized);
+    };
+    state.actors.put(&session, epoch, actor.clone());
+    req.extensions_mut().insert(actor.clone());
+    req.extensions_mut().insert(session);
+    Ok(Some(actor))
+}
+
+/// The active user `user_id` as a caller, with their current token version; `None` when there
+/// is no such user or they are suspended. Background work (digests, mail) decides what a user
+/// may read with the same `Actor` as their requests.
+pub fn actor_of(conn: &mut DbConn, user_id: i64) -> AppResult<Option<(Actor, i32)>> {
+    let row = users::table
+        .left_join(organizations::table)
+        .filter(users::id.eq(user_id))
+        .select((
+            users::role,
+            users::organization_id,
+            users::park_id,
+            users::token_version,
+            users::status,
+            organizations::kind.nullable(),
+            organizations::status.nullable(),
+        ))
+        .first::<(
+            String,
+            Option<i64>,
+            Option<i64>,
+            i32,
+            String,
+            Option<String>,
+            Option<String>,
+        )>(conn)
+        .optional()?;
+    let Some((role, organization_id, park_id, token_version, status, org_kind, org_status)) = row
+    else {
+        return Ok(None);
+    };
+    if UserStatus::from_db(&status) != UserStatus::Active {
+        return Ok(None);
     }
     let actor = Actor {
         user_id,
@@ -200,10 +209,7 @@ pub(crate) async fn load_actor(req: &HttpRequest) -> Result<Option<Actor>, AppEr
         org_status: org_status.as_deref().map(OrgStatus::from_db),
         park_id,
     };
-    state.actors.put(&session, epoch, actor.clone());
-    req.extensions_mut().insert(actor.clone());
-    req.extensions_mut().insert(session);
-    Ok(Some(actor))
+    Ok(Some((actor, token_version)))
 }
 
 /// The session token the caller was signed in with on this request (after `load_actor`).
@@ -298,9 +304,24 @@ impl<P: Policy> FromRequest for Require<P> {
     }
 }
 
-/// The client's address for throttling: the peer's, as no proxy is trusted by default.
+/// The client's address for throttling: the TCP peer's, or what a trusted proxy says it is.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let peer = req.peer_addr().map(|a| a.ip());
+    let client = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state.proxies.client(peer, req.headers()),
+        None => peer,
+    };
+    client.map_or_else(|| "unknown".into(), |ip| ip.to_string())
+}
+
+/// The client's address as an extractor (see `client_address`).
+pub struct ClientAddr(pub String);
+
+impl FromRequest for ClientAddr {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(ClientAddr(client_address(req))))
+    }
 }

@@ -346,7 +346,7 @@ fn verify(
 }
 
 /// (VmRSS, VmHWM) of this process in MB, from /proc/self/status.
-fn memory_mb() -> (f64, f64) {
+pub(crate) fn memory_mb() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status

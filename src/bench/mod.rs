@@ -3,6 +3,7 @@
 //! with recall@10 and MRR of each. Prints one table. `bench matching` and `bench mail` time the
 //! matcher and the outbox worker; `bench load` (in `load`) drives the whole server over HTTP.
 
+pub mod abuse;
 pub mod load;
 mod traffic;
 
@@ -70,7 +71,7 @@ fn params(q: &str, kind: Option<&str>) -> SearchParams {
         sort: Some(Sort::Relevance),
         page: 1,
         per_page: 10,
-        can_see_needs: true,
+        needs: crate::auth::NeedAudience::All,
     }
 }
 

@@ -158,8 +158,14 @@ impl Conn {
             .await;
     }
 
-    async fn search(&mut self, rng: &mut StdRng, token: &str) {
+    /// A labelled query: those for needs as a provider, the others as an SME.
+    async fn search(&mut self, rng: &mut StdRng, sme: &str, provider: &str) {
         let q = &QUERIES[rng.random_range(0..QUERIES.len())];
+        let token = if q.kind == Some("need") {
+            provider
+        } else {
+            sme
+        };
         let mut path = format!("/api/v1/search?per_page=10&q={}", urlencode(q.q));
         if let Some(k) = q.kind {
             path.push_str(&format!("&type={k}"));
@@ -338,7 +344,9 @@ pub async fn drive(
         let actors = actors.clone();
         tasks.spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed ^ (who as u64).wrapping_mul(0x9E37_79B9));
-            let reader = actors.smes[who % actors.smes.len()].clone();
+            // SMEs search offers; needs are read by the platform companies that serve them.
+            let sme = actors.smes[who % actors.smes.len()].clone();
+            let provider = actors.providers[who % actors.providers.len()].clone();
             let mut n = 0u64;
             while Instant::now() < deadline {
                 let pick = match mix {
@@ -349,8 +357,8 @@ pub async fn drive(
                 };
                 match pick {
                     0..10 => conn.healthz().await,
-                    10..40 => conn.search(&mut rng, &reader).await,
-                    40..70 => conn.read(&mut rng, &reader).await,
+                    10..40 => conn.search(&mut rng, &sme, &provider).await,
+                    40..70 => conn.read(&mut rng, &provider).await,
                     _ => conn.posting(&mut rng, &actors, who, n).await,
                 }
                 n += 1;

@@ -221,6 +221,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    throttle_counters (key) {
+        key -> Text,
+        hits -> BigInt,
+        window_end -> Timestamp,
+    }
+}
+
 diesel::joinable!(organizations -> parks (park_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(postings -> organizations (organization_id));
@@ -244,4 +252,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     saved_search_hits,
     revoked_tokens,
+    throttle_counters,
 );

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::query::{SearchParams, Sort, MAX_DEPTH, MAX_QUERY_CHARS};
+use crate::auth::NeedAudience;
 use crate::domain::{Category, CityCode, Industry, PostingKind};
 use crate::error::{AppError, AppResult, Problem};
 
@@ -53,7 +54,7 @@ impl SearchQuery {
         }
     }
 
-    pub fn params(&self, can_see_needs: bool) -> AppResult<SearchParams> {
+    pub fn params(&self, needs: NeedAudience) -> AppResult<SearchParams> {
         let q = self.q.clone().unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::field(
@@ -101,7 +102,7 @@ impl SearchQuery {
             sort,
             page: paging.page as usize,
             per_page: paging.per_page as usize,
-            can_see_needs,
+            needs,
         })
     }
 }

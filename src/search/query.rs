@@ -20,6 +20,7 @@ use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
 use super::{
     category_code, city_number, industry_code, SearchIndex, CATEGORY_NAMES, KIND_NEED, KIND_OFFER,
 };
+use crate::auth::NeedAudience;
 use crate::domain::reference::CITIES;
 use crate::domain::{Category, CityCode, Industry, PostingKind};
 
@@ -45,8 +46,9 @@ pub struct SearchParams {
     pub sort: Option<Sort>,
     pub page: usize,
     pub per_page: usize,
-    /// Needs are only for users of verified organisations and admins.
-    pub can_see_needs: bool,
+    /// Which needs the caller may read (`crate::auth::visibility`): the filters and the facet
+    /// counts keep to them.
+    pub needs: NeedAudience,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -164,11 +166,24 @@ fn i64_range(field: tantivy::schema::Field, lo: Bound<i64>, hi: Bound<i64>) -> B
 fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
     let f = &idx.fields;
     let mut out: Vec<Box<dyn Query>> = Vec::new();
-    match p.kind {
-        Some(PostingKind::Need) => out.push(term_u64(f.kind, KIND_NEED)),
-        Some(PostingKind::Offer) => out.push(term_u64(f.kind, KIND_OFFER)),
-        None if !p.can_see_needs => out.push(term_u64(f.kind, KIND_OFFER)),
-        None => {}
+    // Offers are public; needs only as far as the caller may read them.
+    let offers = || term_u64(f.kind, KIND_OFFER);
+    let needs = |audience: NeedAudience| match audience {
+        NeedAudience::Park(park) => all_of(vec![
+            term_u64(f.kind, KIND_NEED),
+            term_u64(f.park, park.max(0) as u64),
+        ]),
+        _ => term_u64(f.kind, KIND_NEED),
+    };
+    match (p.kind, p.needs) {
+        (Some(PostingKind::Offer), _) | (None, NeedAudience::OwnOnly) => out.push(offers()),
+        (None, NeedAudience::All) => {}
+        // No need is readable: a clause nothing satisfies.
+        (Some(PostingKind::Need), NeedAudience::OwnOnly) => {
+            out.push(all_of(vec![offers(), needs(NeedAudience::All)]))
+        }
+        (Some(PostingKind::Need), audience) => out.push(needs(audience)),
+        (None, audience) => out.push(any_of(vec![offers(), needs(audience)])),
     }
     if let Some(c) = p.category {
         out.push(term_u64(f.category, category_code(c.as_str())));

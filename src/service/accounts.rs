@@ -108,20 +108,21 @@ pub fn email_taken(conn: &mut DbConn, email: &Email) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-/// Creates the organisation (pending) and its first user.
-pub fn register(
+/// What a registration is checked against in the database: a free email, an existing park and
+/// a USCC not yet registered. Run before the password is hashed, and again when it is stored.
+pub fn check_registration(
     conn: &mut DbConn,
-    r: Registration,
-    password_hash: &str,
-    now: NaiveDateTime,
-) -> AppResult<(User, Organization)> {
-    if email_taken(conn, &r.email)? {
+    email: &Email,
+    park_id: Option<i64>,
+    uscc: &Uscc,
+) -> AppResult<()> {
+    if email_taken(conn, email)? {
         return Err(AppError::conflict(
             "该邮箱已注册，请直接登录",
             "this email is already registered: sign in instead",
         ));
     }
-    if let Some(park_id) = r.org.park_id {
+    if let Some(park_id) = park_id {
         if parks::find(conn, park_id)?.is_none() {
             return Err(AppError::field(
                 "organization.park_id",
@@ -130,7 +131,7 @@ pub fn register(
         }
     }
     let uscc_taken: i64 = organizations::table
-        .filter(organizations::uscc.eq(r.org.uscc.as_str()))
+        .filter(organizations::uscc.eq(uscc.as_str()))
         .count()
         .get_result(conn)?;
     if uscc_taken > 0 {
@@ -139,6 +140,17 @@ pub fn register(
             "an organisation with this unified social credit code is already registered: ask its users",
         ));
     }
+    Ok(())
+}
+
+/// Creates the organisation (pending) and its first user.
+pub fn register(
+    conn: &mut DbConn,
+    r: Registration,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<(User, Organization)> {
+    check_registration(conn, &r.email, r.org.park_id, &r.org.uscc)?;
     let org: Organization = diesel::insert_into(organizations::table)
         .values(NewOrganization {
             kind: r.org.kind.as_str(),
@@ -579,6 +591,30 @@ pub fn request_password_reset(
         now,
     )?;
     Ok(())
+}
+
+/// The user a reset link belongs to, if it is unused and unexpired (looked up before the new
+/// password is hashed; `complete_password_reset` checks it again as it spends it).
+pub fn reset_link_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<i64> {
+    use crate::db::schema::password_resets as pr;
+    pr::table
+        .filter(pr::token_hash.eq(token_hash(token.trim())))
+        .filter(pr::used_at.is_null())
+        .filter(pr::expires_at.gt(now))
+        .select(pr::user_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(invalid_reset_link)
+}
+
+fn invalid_reset_link() -> AppError {
+    AppError::field(
+        "token",
+        Problem::Custom {
+            zh: "重置链接无效或已过期，请重新申请".into(),
+            en: "this reset link is invalid or has expired: ask for a new one".into(),
+        },
+    )
 }
 
 /// Completes a reset: the token must be unused and unexpired; it is spent, the password set

@@ -71,6 +71,7 @@ pub fn verify_org(
         None,
         n,
     )?;
+    super::withdrawal::reinstate(conn, actor, id, n)?;
     outbox::enqueue_to_org(
         conn,
         id,
@@ -119,6 +120,7 @@ pub fn reject_org(
         r.note.as_deref(),
         n,
     )?;
+    super::withdrawal::withdraw(conn, actor, id, n)?;
     outbox::enqueue_to_org(
         conn,
         id,
@@ -303,8 +305,8 @@ pub fn organization_profile(
     let show_contact = match actor {
         _ if insider => true,
         Some(a) => match a.organization_id {
-            Some(mine) => super::matches::connected(conn, mine, id)?,
-            None => false,
+            Some(mine) if a.reads_matches() => super::matches::connected(conn, mine, id)?,
+            _ => false,
         },
         None => false,
     };

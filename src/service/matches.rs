@@ -198,7 +198,7 @@ fn text_candidates(index: &SearchIndex, side: &Side, limit: usize) -> HashMap<i6
         sort: Some(Sort::Relevance),
         page: 1,
         per_page: limit,
-        can_see_needs: true,
+        needs: crate::auth::NeedAudience::All,
     };
     match search_query::search(index, &params) {
         Ok(r) => r.items.iter().map(|h| (h.id, h.score as f64)).collect(),
@@ -496,22 +496,30 @@ fn notify_new_matches(
             "reasons_en": en,
         })
     };
-    let mine: Vec<Value> = created
+    // (the counterpart, what the mail says of it)
+    let mine: Vec<(&Side, Value)> = created
         .iter()
         .filter_map(|m| {
             let (_, reasons, other) = scored
                 .iter()
                 .find(|(_, _, o)| o.posting.id == m.counterpart_id)?;
-            Some(item(m, other, reasons))
+            Some((other, item(m, other, reasons)))
         })
         .collect();
     for user in active_users(conn, me.org.id)? {
+        // A provider hears only of the needs it may read (all of them while it is verified).
+        let mut readable = Vec::with_capacity(mine.len());
+        for (other, v) in &mine {
+            if other.kind() == PostingKind::Offer || may_read_need(conn, user, other)? {
+                readable.push(v.clone());
+            }
+        }
         queue_match_mail(
             conn,
             user,
             &format!("new_matches:p{}", me.posting.id),
             &me.posting,
-            mine.clone(),
+            readable,
             now,
         )?;
     }
@@ -525,6 +533,9 @@ fn notify_new_matches(
         };
         let about_me = item(m, me, reasons);
         for user in active_users(conn, other.org.id)? {
+            if me.kind() == PostingKind::Need && !may_read_need(conn, user, me)? {
+                continue;
+            }
             queue_match_mail(
                 conn,
                 user,
@@ -536,6 +547,13 @@ fn notify_new_matches(
         }
     }
     Ok(())
+}
+
+/// Whether `user` may be told about the published need `need` (`Actor::may_read_need`, as of
+/// now).
+fn may_read_need(conn: &mut DbConn, user: i64, need: &Side) -> AppResult<bool> {
+    Ok(crate::auth::actor_of(conn, user)?
+        .is_some_and(|(a, _)| a.may_read_need(need.org.id, need.posting.park_id)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -680,6 +698,9 @@ pub fn list_for_posting(
     if me.kind() != kind {
         return Err(AppError::NotFound);
     }
+    if actor.owns_org(me.org.id) && !actor.reads_matches() {
+        return Err(actor.refuse("an organisation's matches are shown only while it is verified"));
+    }
     let may = actor.owns_org(me.org.id)
         || match kind {
             PostingKind::Need => {
@@ -726,6 +747,12 @@ pub fn list_for_posting(
                 PostingKind::Need => (&me, others.get(&m.offer_id)?),
                 PostingKind::Offer => (others.get(&m.need_id)?, &me),
             };
+            // An offer's matches name needs: a park admin sees those of their park only.
+            if !actor.may_read_need(need.org.id, need.posting.park_id)
+                && !actor.owns_org(offer.org.id)
+            {
+                return None;
+            }
             let mut v = view(m, need, offer, actor, lang);
             match kind {
                 PostingKind::Need => v.need = None,
@@ -748,6 +775,9 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64, lang: Lang) -> AppResult<M
     let party = actor.owns_org(need.org.id) || actor.owns_org(offer.org.id);
     if !party && !actor.moderates_park(need.posting.park_id) && !actor.is_platform_admin() {
         return Err(AppError::NotFound);
+    }
+    if party && !actor.reads_matches() {
+        return Err(actor.refuse("an organisation's matches are shown only while it is verified"));
     }
     Ok(view(&m, &need, &offer, actor, lang))
 }
@@ -863,7 +893,7 @@ fn mark_interest(
             Party::Provider => (offer, need),
         };
         for user in active_users(conn, to.org.id)? {
-            if match_emails_setting(conn, user)? == "off" {
+            if match_emails_setting(conn, user)? == "off" || !may_read_need(conn, user, need)? {
                 continue;
             }
             outbox::enqueue(

@@ -10,6 +10,7 @@ pub mod searching;
 pub mod sessions;
 pub mod stats;
 pub mod views;
+pub mod withdrawal;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::views::{ListView, PostingView, TimelineEntry};
 use super::{audit, record_change, Paging};
-use crate::auth::Actor;
+use crate::auth::{Actor, NeedAudience};
 use crate::db::models::{
     NewPosting, NewPostingEvent, Organization, Park, Posting, PostingContent, PostingEvent,
 };
@@ -44,7 +44,7 @@ fn load_of_kind(conn: &mut DbConn, kind: PostingKind, id: i64) -> AppResult<Post
 }
 
 #[allow(clippy::too_many_arguments)]
-fn event(
+pub(crate) fn event(
     conn: &mut DbConn,
     posting_id: i64,
     actor: Option<&Actor>,
@@ -92,8 +92,8 @@ fn moderates(actor: &Actor, p: &Posting) -> bool {
     }
 }
 
-/// May `actor` read `p`? Owners and admins always see it with its timeline; published offers
-/// are public; published needs are for users of verified organisations and admins.
+/// May `actor` read `p`? Owners and its moderators always see it with its timeline; published
+/// offers are public; published needs are for those `Actor::may_read_need` admits.
 fn read_access(actor: Option<&Actor>, p: &Posting) -> AppResult<bool> {
     if let Some(a) = actor {
         if a.owns_org(p.organization_id) || moderates(a, p) {
@@ -105,10 +105,8 @@ fn read_access(actor: Option<&Actor>, p: &Posting) -> AppResult<bool> {
     }
     match (PostingKind::from_db(&p.kind), actor) {
         (PostingKind::Offer, _) => Ok(false),
-        (PostingKind::Need, Some(a)) if a.may_see_needs() => Ok(a.is_admin()),
-        (PostingKind::Need, Some(a)) => {
-            Err(a.refuse("published needs are visible to users of verified organisations"))
-        }
+        (PostingKind::Need, Some(a)) if a.may_read_need(p.organization_id, p.park_id) => Ok(false),
+        (PostingKind::Need, Some(a)) => Err(a.refuse(NeedAudience::REFUSAL)),
         (PostingKind::Need, None) => Err(AppError::Unauthorized),
     }
 }
@@ -724,14 +722,11 @@ pub fn list(
         f.status
     } else {
         if kind == PostingKind::Need {
-            match actor {
-                None => return Err(AppError::Unauthorized),
-                Some(a) if !a.may_see_needs() => {
-                    return Err(
-                        a.refuse("published needs are visible to users of verified organisations")
-                    )
-                }
-                _ => {}
+            match (actor, NeedAudience::of(actor)) {
+                (None, _) => return Err(AppError::Unauthorized),
+                (Some(a), NeedAudience::OwnOnly) => return Err(a.refuse(NeedAudience::REFUSAL)),
+                (_, NeedAudience::Park(park)) => park_scope = Some(park),
+                (_, NeedAudience::All) => {}
             }
         }
         match f.status {

@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::db::schema::{notification_settings, saved_search_hits, saved_searches, users};
+use crate::auth::{Actor, NeedAudience};
+use crate::db::schema::{notification_settings, saved_search_hits, saved_searches};
 use crate::db::DbConn;
 use crate::domain::input::Obj;
-use crate::domain::{parse_text, AlertFrequency, MatchEmails, OrgStatus, Role};
+use crate::domain::{parse_text, AlertFrequency, MatchEmails, PostingKind};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::notify::outbox::{self, Mail};
 use crate::search::query::{self, SearchParams, Sort};
@@ -195,18 +196,29 @@ pub fn create(
     Ok(view(&row))
 }
 
-/// Saves a search for `actor`, its query checked as `GET /search` would check it for them.
+/// Saves a search for `actor`, its query checked as `GET /search` would check it for them: a
+/// search for needs is refused (422 on `query.type`) to those who may read no other
+/// organisation's needs. Each digest applies the owner's audience again as of its run.
 pub fn create_for(
     conn: &mut DbConn,
-    actor: &crate::auth::Actor,
+    actor: &Actor,
     body: &Value,
     now: NaiveDateTime,
 ) -> AppResult<SavedSearchView> {
-    let can_see_needs = actor.may_see_needs();
+    let needs = actor.need_audience();
     let check = |m: &Map<String, Value>| {
-        crate::search::params::SearchQuery::from_map(m)
-            .params(can_see_needs)
-            .map(|_| ())
+        let params = crate::search::params::SearchQuery::from_map(m).params(needs)?;
+        if params.kind == Some(PostingKind::Need) && !needs.reads_others() {
+            return Err(AppError::field(
+                "type",
+                Problem::Custom {
+                    zh: "需求仅对已认证的平台公司和管理员可见，不能订阅需求".into(),
+                    en: "needs are visible to verified platform companies and administrators only: you cannot follow them"
+                        .into(),
+                },
+            ));
+        }
+        Ok(())
     };
     create(conn, actor.user_id, body, check, now)
 }
@@ -271,7 +283,7 @@ pub fn run_digests(
     conn: &mut DbConn,
     index: &SearchIndex,
     now: DateTime<Utc>,
-    to_params: impl Fn(&Map<String, Value>, bool) -> AppResult<SearchParams>,
+    to_params: impl Fn(&Map<String, Value>, NeedAudience) -> AppResult<SearchParams>,
 ) -> AppResult<usize> {
     let n = now.naive_utc();
     let rows: Vec<Row> = saved_searches::table.select(columns()).load(conn)?;
@@ -286,25 +298,16 @@ pub fn run_digests(
         if since + period > n {
             continue;
         }
-        let (role, status): (String, String) = users::table
-            .find(row.1)
-            .select((users::role, users::status))
-            .first(conn)?;
-        if status != "active" {
+        // The owner as they are now: their organisation may have been verified, rejected or
+        // suspended since the search was saved.
+        let Some((owner, _)) = crate::auth::actor_of(conn, row.1)? else {
             continue;
-        }
-        let org_status: Option<String> = users::table
-            .find(row.1)
-            .left_join(crate::db::schema::organizations::table)
-            .select(crate::db::schema::organizations::status.nullable())
-            .first(conn)?;
-        let can_see_needs = Role::from_db(&role).is_admin()
-            || org_status.as_deref() == Some(OrgStatus::Verified.as_str());
+        };
         let map = match serde_json::from_str::<Value>(&row.3) {
             Ok(Value::Object(m)) => m,
             _ => continue,
         };
-        let Ok(mut params) = to_params(&map, can_see_needs) else {
+        let Ok(mut params) = to_params(&map, owner.need_audience()) else {
             continue;
         };
         params.sort = Some(Sort::Newest);

@@ -1,25 +1,27 @@
-//! Full-text search as a use case: who may see needs, and the index's readiness, decided once
-//! for the API and the pages.
+//! Full-text search as a use case: which needs the caller may read, and the index's readiness,
+//! decided once for the API and the pages.
 
-use crate::auth::Actor;
+use crate::auth::{Actor, NeedAudience};
 use crate::domain::PostingKind;
 use crate::error::{AppError, AppResult};
 use crate::search::params::SearchQuery;
 use crate::search::query::{self, SearchResult};
 use crate::state::AppState;
 
-/// Needs are visible only to users of verified organisations and to admins.
+/// Offers for everyone; needs as `NeedAudience` allows (a search without `type` leaves out the
+/// needs the caller may not read, facets included; `type=need` is refused to those who may read
+/// none).
 pub async fn run(
     state: &AppState,
     actor: Option<&Actor>,
     q: &SearchQuery,
 ) -> AppResult<SearchResult> {
-    let can_see_needs = actor.is_some_and(|a| a.may_see_needs());
-    let params = q.params(can_see_needs)?;
-    if params.kind == Some(PostingKind::Need) && !can_see_needs {
+    let needs = NeedAudience::of(actor);
+    let params = q.params(needs)?;
+    if params.kind == Some(PostingKind::Need) && !needs.reads_others() {
         return Err(match actor {
             None => AppError::Unauthorized,
-            Some(a) => a.refuse("needs are visible to users of verified organisations"),
+            Some(a) => a.refuse(NeedAudience::REFUSAL),
         });
     }
     if !state.search.is_ready() {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::auth::password;
+use crate::auth::throttle;
 use crate::db::models::{Organization, User};
 use crate::domain::input::Obj;
 use crate::domain::{Password, UserStatus};
@@ -29,17 +29,36 @@ impl Session {
     }
 }
 
-/// Registers a user with a new organisation and queues the address-confirmation mail.
-pub async fn register(state: &AppState, body: &Value) -> AppResult<(Session, User, Organization)> {
+/// Registers a user with a new organisation and queues the address-confirmation mail. Every
+/// check (the body, the email, the park, the USCC, the throttle) comes before the password is
+/// hashed, so a refused registration costs no hash.
+pub async fn register(
+    state: &AppState,
+    body: &Value,
+    address: &str,
+) -> AppResult<(Session, User, Organization)> {
     let (registration, pw) = accounts::parse_registration(body)?;
-    let email = registration.email.clone();
-    if state.db(move |c| accounts::email_taken(c, &email)).await? {
-        return Err(AppError::conflict(
-            "该邮箱已注册，请直接登录",
-            "this email is already registered: sign in instead",
-        ));
-    }
-    let hash = password::hash(pw).await?;
+    let checked = {
+        let (email, park_id, uscc) = (
+            registration.email.clone(),
+            registration.org.park_id,
+            registration.org.uscc.clone(),
+        );
+        let address = address.to_string();
+        let now = state.clock.now().naive_utc();
+        move |c: &mut crate::db::DbConn| {
+            // Every well-formed attempt counts, refused ones too: "already registered" answers
+            // would otherwise let a stranger test addresses without limit.
+            let checks = [
+                (throttle::REGISTER_ADDRESS, address.as_str()),
+                (throttle::REGISTER_ACCOUNT, email.as_str()),
+            ];
+            refuse_if_throttled(throttle::hit(c, &checks, now)?)?;
+            accounts::check_registration(c, &email, park_id, &uscc)
+        }
+    };
+    state.db(checked).await?;
+    let hash = state.hashing.hash(pw).await?;
     let now = state.clock.now();
     let base = state.settings.public_url.trim_end_matches('/').to_string();
     let keys = state.keys.clone();
@@ -62,6 +81,13 @@ pub async fn register(state: &AppState, body: &Value) -> AppResult<(Session, Use
     Ok((Session::issue(state, &user), user, org))
 }
 
+fn refuse_if_throttled(wait: Option<u64>) -> AppResult<()> {
+    match wait {
+        Some(retry_after_secs) => Err(AppError::RateLimited { retry_after_secs }),
+        None => Ok(()),
+    }
+}
+
 /// Checks an address and password against the throttle and the stored hash.
 pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(Session, User)> {
     let o = Obj::root(body)?;
@@ -71,19 +97,40 @@ pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(
     let (Some(email), Some(pw)) = (email, pw) else {
         return Err(AppError::Validation(errs));
     };
-    if let Some(retry_after_secs) = state.throttle.retry_after(&email, address) {
-        tracing::warn!(address, account = %crate::domain::mask_email(&email), "login throttled");
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
-    let lookup = email.clone();
+    let now = state.clock.now().naive_utc();
+    let (lookup, addr) = (email.clone(), address.to_string());
     let user = state
-        .db(move |c| accounts::find_user_by_email(c, &lookup))
+        .db(move |c| {
+            let checks = [
+                (throttle::LOGIN_ACCOUNT, lookup.as_str()),
+                (throttle::LOGIN_ADDRESS, addr.as_str()),
+            ];
+            if let Some(wait) = throttle::retry_after(c, &checks, now)? {
+                tracing::warn!(address = %addr, account = %crate::domain::mask_email(&lookup), "login throttled");
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                });
+            }
+            accounts::find_user_by_email(c, &lookup)
+        })
         .await?;
-    let valid = password::verify(pw, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let valid = state
+        .hashing
+        .verify(pw, user.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
     let user = match user {
         Some(u) if valid => u,
         _ => {
-            state.throttle.record_failure(&email, address);
+            let (account, addr) = (email.clone(), address.to_string());
+            state
+                .db(move |c| {
+                    let checks = [
+                        (throttle::LOGIN_ACCOUNT, account.as_str()),
+                        (throttle::LOGIN_ADDRESS, addr.as_str()),
+                    ];
+                    throttle::hit(c, &checks, now).map(|_| ())
+                })
+                .await?;
             tracing::warn!(
                 address,
                 account = %crate::domain::mask_email(&email),
@@ -93,7 +140,10 @@ pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(
             return Err(AppError::InvalidCredentials);
         }
     };
-    state.throttle.record_success(&email);
+    let account = email.clone();
+    state
+        .db(move |c| throttle::clear(c, throttle::LOGIN_ACCOUNT, &account))
+        .await?;
     if UserStatus::from_db(&user.status) != UserStatus::Active {
         tracing::warn!(user_id = user.id, "login refused: account suspended");
         return Err(AppError::Forbidden(
@@ -105,7 +155,13 @@ pub async fn login(state: &AppState, body: &Value, address: &str) -> AppResult<(
 }
 
 /// `{current_password, new_password}`: every other token stops working; a fresh one is returned.
-pub async fn change_password(state: &AppState, user_id: i64, body: &Value) -> AppResult<Session> {
+/// The current password is checked (within the throttle) before the new one is hashed.
+pub async fn change_password(
+    state: &AppState,
+    user_id: i64,
+    body: &Value,
+    address: &str,
+) -> AppResult<Session> {
     let o = Obj::root(body)?;
     let mut errs = FieldErrors::new();
     let current = o.str("current_password", &mut errs).map(str::to_string);
@@ -113,11 +169,36 @@ pub async fn change_password(state: &AppState, user_id: i64, body: &Value) -> Ap
     let (Some(current), Some(new)) = (current, new) else {
         return Err(AppError::Validation(errs));
     };
-    let user = state.db(move |c| accounts::get_user(c, user_id)).await?;
-    if !password::verify(current, Some(user.password_hash)).await? {
+    let now = state.clock.now().naive_utc();
+    let (account, addr) = (user_id.to_string(), address.to_string());
+    let user = state
+        .db(move |c| {
+            let checks = [
+                (throttle::PASSWORD_ACCOUNT, account.as_str()),
+                (throttle::PASSWORD_ADDRESS, addr.as_str()),
+            ];
+            refuse_if_throttled(throttle::retry_after(c, &checks, now)?)?;
+            accounts::get_user(c, user_id)
+        })
+        .await?;
+    if !state
+        .hashing
+        .verify(current, Some(user.password_hash))
+        .await?
+    {
+        let (account, addr) = (user_id.to_string(), address.to_string());
+        state
+            .db(move |c| {
+                let checks = [
+                    (throttle::PASSWORD_ACCOUNT, account.as_str()),
+                    (throttle::PASSWORD_ADDRESS, addr.as_str()),
+                ];
+                throttle::hit(c, &checks, now).map(|_| ())
+            })
+            .await?;
         return Err(AppError::field("current_password", Problem::WrongPassword));
     }
-    let hash = password::hash(new).await?;
+    let hash = state.hashing.hash(new).await?;
     let now = state.clock.now();
     let version = state
         .tx(move |c| accounts::set_password(c, user_id, &hash, now.naive_utc()))
@@ -140,8 +221,13 @@ pub async fn request_password_reset(state: &AppState, body: &Value) -> AppResult
         .await
 }
 
-/// `{token, new_password}` → a fresh session.
-pub async fn confirm_password_reset(state: &AppState, body: &Value) -> AppResult<Session> {
+/// `{token, new_password}` → a fresh session. The link is looked up (within the throttle)
+/// before the new password is hashed, so a made-up token costs no hash.
+pub async fn confirm_password_reset(
+    state: &AppState,
+    body: &Value,
+    address: &str,
+) -> AppResult<Session> {
     let o = Obj::root(body)?;
     let mut errs = FieldErrors::new();
     let token = o.str("token", &mut errs).map(str::to_string);
@@ -149,7 +235,21 @@ pub async fn confirm_password_reset(state: &AppState, body: &Value) -> AppResult
     let (Some(token), Some(new)) = (token, new) else {
         return Err(AppError::Validation(errs));
     };
-    let hash = password::hash(new).await?;
+    let now = state.clock.now().naive_utc();
+    let (lookup, addr) = (token.clone(), address.to_string());
+    state
+        .db(move |c| {
+            refuse_if_throttled(throttle::hit(c, &[(throttle::RESET_ADDRESS, &addr)], now)?)?;
+            let user_id = accounts::reset_link_user(c, &lookup, now)?;
+            let account = user_id.to_string();
+            refuse_if_throttled(throttle::hit(
+                c,
+                &[(throttle::RESET_ACCOUNT, &account)],
+                now,
+            )?)
+        })
+        .await?;
+    let hash = state.hashing.hash(new).await?;
     let now = state.clock.now();
     let (user_id, version) = state
         .tx(move |c| accounts::complete_password_reset(c, &token, &hash, now.naive_utc()))

@@ -110,6 +110,19 @@ static POOL: LazyLock<IntGaugeVec> = LazyLock::new(|| {
     )
 });
 
+static PASSWORD_WORK: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    register(
+        IntGaugeVec::new(
+            Opts::new(
+                "parkbridge_password_hashing",
+                "argon2 work since start: hashed, verified, refused (no turn within a second); in_progress now",
+            ),
+            &["what"],
+        )
+        .expect("metric"),
+    )
+});
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of this request, as given by a proxy (if sane) or made here.
@@ -188,6 +201,15 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         POOL.with_label_values(&["active"])
             .set((s.connections - s.idle_connections) as i64);
         INDEX_READY.set(st.search.is_ready() as i64);
+        let h = st.hashing.counts();
+        for (what, n) in [
+            ("hashed", h.hashed),
+            ("verified", h.verified),
+            ("refused", h.refused),
+            ("in_progress", h.in_progress),
+        ] {
+            PASSWORD_WORK.with_label_values(&[what]).set(n as i64);
+        }
         let mut conn = st.pool.get()?;
         let max_change: Option<i64> = change_feed::table
             .select(diesel::dsl::max(change_feed::id))

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod abuse;
 mod accounts;
 mod browser;
 mod cli;
@@ -19,3 +20,5 @@ mod postings;
 mod robustness;
 mod search;
 mod security;
+mod visibility;
+mod withdrawal;

@@ -118,7 +118,7 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             Method::GET,
             format!("/api/v1/needs/{n_pub}"),
             None,
-            [401, 200, 200, 200, 200, 200, 200],
+            [401, 200, 403, 200, 200, 403, 200],
         ),
         (
             Method::GET,
@@ -142,7 +142,7 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             Method::GET,
             "/api/v1/needs".into(),
             None,
-            [401, 200, 200, 200, 200, 200, 200],
+            [401, 403, 403, 200, 200, 200, 200],
         ),
         (Method::GET, "/api/v1/offers".into(), None, [200; 7]),
         (

@@ -53,6 +53,7 @@ struct Corpus {
     app: TestApp,
     admin: String,
     sme: String,
+    provider: String,
     ip: i64,
     cnc: i64,
     loan: i64,
@@ -108,6 +109,7 @@ async fn corpus() -> Corpus {
         app,
         admin,
         sme,
+        provider,
         ip,
         cnc,
         loan,
@@ -162,27 +164,89 @@ async fn words_inside_chinese_compounds_are_found_and_highlighted() {
 }
 
 #[tokio::test]
-async fn needs_are_searched_only_by_verified_organisations_and_admins() {
+async fn needs_are_searched_only_by_verified_providers_and_admins_of_their_park() {
     let c = corpus().await;
+    let (other_sme, _) = c.app.verified_sme(&c.admin, OTHER_PARK).await;
+    let elsewhere = c
+        .app
+        .published(&other_sme, &c.admin, "need", financing_need())
+        .await;
+    c.app.sync_index().await;
     let path = format!("/api/v1/search?q={}", urlencode("设备更新贷款"));
-    let (_, anon) = c.app.get(&path, None).await;
-    assert!(!ids(&anon).contains(&c.need));
-    assert_eq!(
-        anon["facets"]["type"]["need"], 0,
-        "facets do not leak needs"
-    );
-    let (s, _) = c.app.get("/api/v1/search?type=need", None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (pending, _) = c.app.register("provider", None).await;
-    let (s, _) = c.app.get("/api/v1/search?type=need", Some(&pending)).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    let (_, b) = c.app.get(&path, Some(&c.sme)).await;
-    assert!(ids(&b).contains(&c.need), "{b}");
+    let needs_in = |b: &Value| -> Vec<i64> {
+        b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["type"] == "need")
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
+
+    // Nobody but verified providers and admins: no need among the items, none in the facets,
+    // and `type=need` refused. The SMEs include the need's own organisation (its needs are on
+    // its dashboard, not in the search).
+    let (pending_provider, _) = c.app.register("provider", None).await;
+    let (pending_sme, _) = c.app.register("sme", Some(PARK)).await;
+    for (who, token) in [
+        ("anonymous", None),
+        ("the need's own SME", Some(c.sme.as_str())),
+        ("another verified SME", Some(other_sme.as_str())),
+        ("a pending SME", Some(pending_sme.as_str())),
+        ("a pending provider", Some(pending_provider.as_str())),
+    ] {
+        let (s, b) = c.app.get(&path, token).await;
+        assert_eq!(s, StatusCode::OK, "{who}: {b}");
+        assert_eq!(needs_in(&b), Vec::<i64>::new(), "{who}: {b}");
+        assert_eq!(b["facets"]["type"]["need"], 0, "{who}: facets leak needs");
+        assert!(b["total"].as_u64().unwrap() > 0, "{who} still finds offers");
+        let (_, all) = c.app.get("/api/v1/search", token).await;
+        assert_eq!(all["facets"]["type"]["need"], 0, "{who}");
+        assert_eq!(all["total"], 4, "{who}: the four offers");
+        let (s, b) = c.app.get("/api/v1/search?type=need", token).await;
+        let expected = if token.is_none() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(s, expected, "{who}: {b}");
+    }
+
+    // A verified provider and a platform admin: every published need.
+    for (who, token) in [
+        ("a verified provider", &c.provider),
+        ("the platform admin", &c.admin),
+    ] {
+        let (_, b) = c.app.get(&path, Some(token)).await;
+        let mut found = needs_in(&b);
+        found.sort();
+        assert_eq!(found, [c.need, elsewhere], "{who}: {b}");
+        assert_eq!(b["facets"]["type"]["need"], 2, "{who}");
+        let (_, b) = c.app.get("/api/v1/search?type=need", Some(token)).await;
+        assert_eq!(b["total"], 2, "{who}: {b}");
+    }
+
+    // A park admin: their park's needs only, in the items and in the counts.
+    let park_admin = c.app.park_admin(PARK).await;
+    let (_, b) = c
+        .app
+        .get("/api/v1/search?type=need", Some(&park_admin))
+        .await;
+    assert_eq!(ids(&b), [c.need], "{b}");
     assert_eq!(b["facets"]["type"]["need"], 1);
-    let (_, b) = c.app.get("/api/v1/search?type=need", Some(&c.admin)).await;
-    assert_eq!(ids(&b), [c.need]);
     assert_eq!(b["items"][0]["city_code"], "510100");
     assert_eq!(b["items"][0]["park_id"], PARK);
+    let (_, all) = c.app.get("/api/v1/search", Some(&park_admin)).await;
+    assert_eq!(all["total"], 5, "four offers and the park's need: {all}");
+    assert_eq!(all["facets"]["type"]["need"], 1);
+    let (_, b) = c
+        .app
+        .get(
+            &format!("/api/v1/search?type=need&park_id={OTHER_PARK}"),
+            Some(&park_admin),
+        )
+        .await;
+    assert_eq!(b["total"], 0, "another park's needs stay hidden: {b}");
 }
 
 #[tokio::test]
@@ -559,7 +623,7 @@ async fn the_labelled_query_set_reaches_its_recall_and_mrr_on_demo_data() {
             sort: Some(Sort::Relevance),
             page: 1,
             per_page: 10,
-            can_see_needs: true,
+            needs: parkbridge::auth::NeedAudience::All,
         };
         let hits: Vec<i64> = q::search(&app.state.search, &params)
             .unwrap()

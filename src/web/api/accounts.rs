@@ -3,7 +3,7 @@ use serde_json::json;
 
 use super::schemas;
 use super::{created, ok};
-use crate::auth::{client_address, presented_token, AuthUser};
+use crate::auth::{client_address, presented_token, AuthUser, ClientAddr};
 use crate::error::{AppError, AppResult};
 use crate::service::views::{OrganizationView, UserView};
 use crate::service::{accounts, sessions};
@@ -16,10 +16,15 @@ use crate::web::body::RawBody;
     tag = "accounts",
     summary = "Register an organisation and its first user",
     request_body = schemas::RegisterBody,
-    responses((status = 201, description = "the new user, their organisation (pending) and a token", body = schemas::SessionAnswer), (status = 400), (status = 409), (status = 413), (status = 422))
+    description = "Every check comes before the password is hashed. Throttled per client address and per email (429 with Retry-After); 503 with Retry-After when password hashing is saturated.",
+    responses((status = 201, description = "the new user, their organisation (pending) and a token", body = schemas::SessionAnswer), (status = 400), (status = 409), (status = 413), (status = 422), (status = 429), (status = 503))
 )]
-pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<HttpResponse> {
-    let (session, user, org) = sessions::register(&state, &body.json()?).await?;
+pub async fn register(
+    state: web::Data<AppState>,
+    ClientAddr(address): ClientAddr,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let (session, user, org) = sessions::register(&state, &body.json()?, &address).await?;
     let org_view = state
         .db(move |c| accounts::organization_view(c, org.id, true))
         .await?;
@@ -36,9 +41,9 @@ pub async fn register(state: web::Data<AppState>, body: RawBody) -> AppResult<Ht
     path = "/api/v1/auth/login",
     tag = "accounts",
     summary = "Sign in",
-    description = "Repeated failures for an address or an email are refused for a while (429 with Retry-After).",
+    description = "Repeated failures for an address or an email are refused for a while (429 with Retry-After); 503 with Retry-After when password hashing is saturated.",
     request_body = schemas::LoginBody,
-    responses((status = 200, description = "a token and the user", body = schemas::SessionAnswer), (status = 400), (status = 401), (status = 403), (status = 413), (status = 422), (status = 429))
+    responses((status = 200, description = "a token and the user", body = schemas::SessionAnswer), (status = 400), (status = 401), (status = 403), (status = 413), (status = 422), (status = 429), (status = 503))
 )]
 pub async fn login(
     req: HttpRequest,
@@ -117,17 +122,18 @@ pub async fn me(state: web::Data<AppState>, AuthUser(actor): AuthUser) -> AppRes
     path = "/api/v1/me/password",
     tag = "accounts",
     summary = "Change the password",
-    description = "Every other token stops working; the answer carries a fresh one.",
+    description = "Every other token stops working; the answer carries a fresh one. Repeated wrong current passwords are refused for a while (429 with Retry-After); 503 with Retry-After when password hashing is saturated.",
     request_body = schemas::ChangePasswordBody,
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 401), (status = 413), (status = 422))
+    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 401), (status = 413), (status = 422), (status = 429), (status = 503))
 )]
 pub async fn change_password(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
+    ClientAddr(address): ClientAddr,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let session = sessions::change_password(&state, actor.user_id, &body.json()?).await?;
+    let session = sessions::change_password(&state, actor.user_id, &body.json()?, &address).await?;
     Ok(ok(
         json!({"token": session.token, "expires_at": session.expires_at}),
     ))
@@ -157,14 +163,16 @@ pub async fn request_password_reset(
     path = "/api/v1/auth/password-reset/confirm",
     tag = "accounts",
     summary = "Set a new password with the token from the reset mail",
+    description = "The link is looked up before the new password is hashed. Throttled per client address and per account (429 with Retry-After); 503 with Retry-After when password hashing is saturated.",
     request_body = schemas::PasswordResetConfirmBody,
-    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 413), (status = 422))
+    responses((status = 200, body = schemas::TokenAnswer), (status = 400), (status = 409), (status = 413), (status = 422), (status = 429), (status = 503))
 )]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
+    ClientAddr(address): ClientAddr,
     body: RawBody,
 ) -> AppResult<HttpResponse> {
-    let session = sessions::confirm_password_reset(&state, &body.json()?).await?;
+    let session = sessions::confirm_password_reset(&state, &body.json()?, &address).await?;
     Ok(ok(
         json!({"token": session.token, "expires_at": session.expires_at}),
     ))

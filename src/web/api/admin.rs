@@ -3,7 +3,7 @@ use serde::Deserialize;
 
 use super::schemas;
 use super::{created, ok, PageQuery};
-use crate::auth::{password, Actor, AdminOnly, PlatformAdminOnly, Require};
+use crate::auth::{Actor, AdminOnly, PlatformAdminOnly, Require};
 use crate::domain::input::Obj;
 use crate::domain::{parse_text, PostingKind};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -21,7 +21,7 @@ use crate::web::body::RawBody;
     summary = "Create a park or platform administrator",
     request_body = schemas::AdminUserBody,
     security(("bearer" = [])),
-    responses((status = 201, body = crate::service::views::UserView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 413), (status = 422))
+    responses((status = 201, body = crate::service::views::UserView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 413), (status = 422), (status = 503))
 )]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -29,7 +29,7 @@ pub async fn create_user(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let (input, pw) = accounts::parse_admin_user(&body.json()?)?;
-    let hash = password::hash(pw).await?;
+    let hash = state.hashing.hash(pw).await?;
     let now = state.clock.now().naive_utc();
     let user = state
         .tx(move |c| accounts::create_admin(c, Some(&actor), &input, &hash, now))

@@ -78,6 +78,7 @@ async fn get(
     path = "/api/v1/needs/{id}",
     tag = "postings",
     summary = "One need",
+    description = "A published need is for users of verified platform companies, platform admins, its park's admins and its own organisation (403 for anyone else).",
     params(("id" = i64, Path, description = "need id")),
     security((), ("bearer" = [])),
     responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404))
@@ -154,6 +155,7 @@ async fn list(
     path = "/api/v1/needs",
     tag = "postings",
     summary = "Published needs, newest first (or the caller's own with mine=true)",
+    description = "Published needs are listed for users of verified platform companies and platform admins (a park admin: their park's); others get 401/403 and list their own with mine=true.",
     params(("mine" = Option<bool>, Query, description = "the caller's own postings, any status"), ("status" = Option<crate::domain::PostingStatus>, Query), ("category" = Option<crate::domain::Category>, Query), ("organization_id" = Option<i64>, Query), ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "1 by default"), ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "20 by default")),
     security((), ("bearer" = [])),
     responses((status = 200, body = crate::service::views::ListView<crate::service::views::PostingView>), (status = 400), (status = 401), (status = 403))

@@ -13,7 +13,7 @@ use super::form::{Form, FormState};
 use super::{
     render, render_status, safe_next, secure, see_other, session_cookie, Chrome, Routes, SignedIn,
 };
-use crate::auth::client_address;
+use crate::auth::{client_address, ClientAddr};
 use crate::error::{AppError, AppResult};
 use crate::service::saved::SavedSearchView;
 use crate::service::sessions::{self, Session};
@@ -137,7 +137,12 @@ async fn register_page(state: web::Data<AppState>, c: Chrome) -> AppResult<HttpR
     render(RegisterPage { c, f, parks })
 }
 
-async fn register(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<HttpResponse> {
+async fn register(
+    state: web::Data<AppState>,
+    c: Chrome,
+    ClientAddr(address): ClientAddr,
+    form: Form,
+) -> AppResult<HttpResponse> {
     let mut body = form.to_json();
     if body["role"] == "provider" {
         // Platform companies serve every park; the form's park choice is for SMEs.
@@ -145,7 +150,7 @@ async fn register(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResul
             org.remove("park_id");
         }
     }
-    match sessions::register(&state, &body).await {
+    match sessions::register(&state, &body, &address).await {
         Ok((session, _, _)) => Ok(start_session(&state, session, "/dashboard", "registered")),
         Err(e) => {
             let mut f = form.state();
@@ -195,8 +200,13 @@ async fn reset_page(c: Chrome, q: web::Query<NextQuery>) -> AppResult<HttpRespon
     render(ResetPage { c, f })
 }
 
-async fn reset(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<HttpResponse> {
-    match sessions::confirm_password_reset(&state, &form.to_json()).await {
+async fn reset(
+    state: web::Data<AppState>,
+    c: Chrome,
+    ClientAddr(address): ClientAddr,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    match sessions::confirm_password_reset(&state, &form.to_json(), &address).await {
         Ok(session) => Ok(start_session(
             &state,
             session,
@@ -368,9 +378,10 @@ async fn save_notifications(
 async fn change_password(
     state: web::Data<AppState>,
     SignedIn(actor, c): SignedIn,
+    ClientAddr(address): ClientAddr,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    match sessions::change_password(&state, actor.user_id, &form.to_json()).await {
+    match sessions::change_password(&state, actor.user_id, &form.to_json(), &address).await {
         Ok(session) => Ok(start_session(
             &state,
             session,

@@ -141,7 +141,7 @@ async fn home(state: web::Data<AppState>, c: Chrome) -> AppResult<HttpResponse> 
             let needs = c
                 .actor
                 .as_ref()
-                .is_some_and(|a| a.may_see_needs())
+                .is_some_and(|a| a.need_audience().reads_others())
                 .then(|| r.facets.kind.get("need").copied().unwrap_or(0));
             (r.items.iter().take(6).cloned().collect(), offers, needs)
         }
@@ -187,7 +187,10 @@ async fn search(state: web::Data<AppState>, c: Chrome, q: Pairs) -> AppResult<Ht
     let cur = Current::from_pairs(&q);
     let r = searching::run(&state, c.actor.as_ref(), &cur.query()).await?;
     let pages = (r.total as usize).div_ceil(r.per_page.max(1)).max(1);
-    let can_see_needs = c.actor.as_ref().is_some_and(|a| a.may_see_needs());
+    let can_see_needs = c
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.need_audience().reads_others());
     let parks = all_parks(&state).await?;
     render(SearchPage {
         c,

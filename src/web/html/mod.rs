@@ -359,11 +359,9 @@ async fn pages_middleware(
                 c,
             };
             let mut r = render_status(e.status(), page)?;
-            if let AppError::RateLimited { retry_after_secs } = e {
-                r.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    header::HeaderValue::from(retry_after_secs),
-                );
+            if let Some(secs) = e.retry_after_secs() {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
             }
             res.into_response(r)
         }
