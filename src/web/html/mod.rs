@@ -179,17 +179,14 @@ pub fn render(t: impl Template) -> AppResult<HttpResponse> {
     render_status(StatusCode::OK, t)
 }
 
-/// Marks a response as a finished page, so the JSON error handlers leave its body alone.
-#[derive(Clone, Copy)]
-pub struct RenderedPage;
-
 pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<HttpResponse> {
     let html = t.render().map_err(AppError::internal)?;
     let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(html);
-    res.extensions_mut().insert(RenderedPage);
+    res.extensions_mut()
+        .insert(crate::web::errors::RenderedPage);
     Ok(res)
 }
 
