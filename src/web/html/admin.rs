@@ -13,10 +13,9 @@ use super::{render, see_other, Chrome};
 use crate::auth::{AdminOnly, Require};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
-use crate::service::stats::Stats;
+use crate::service::stats::{self, Range, Stats, StatsQuery};
 use crate::service::{admin, postings, Paging};
 use crate::state::AppState;
-use crate::web::api::stats::StatsQuery;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use web::{get, post};
@@ -175,7 +174,10 @@ async fn stats_page(
     q: web::Query<StatsQuery>,
     raw: web::Query<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let s = crate::web::api::stats::compute(&state, &actor, &q).await?;
+    let r = Range::for_actor(&actor, &q)?;
+    let now = state.clock.now().naive_utc();
+    let sla = state.settings.pickup_sla_days;
+    let s = state.db(move |c| stats::compute(c, r, now, sla)).await?;
     let get = |k: &str| {
         raw.iter()
             .find(|(key, _)| key == k)
