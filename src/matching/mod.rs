@@ -18,7 +18,7 @@ use crate::domain::posting::{
 };
 use crate::domain::reference;
 use crate::domain::{
-    Category, Collateral, Fee, PostingKind, RecruitingService, TrainingFormat, Yuan,
+    Category, Collateral, Fee, OrgSize, PostingKind, RecruitingService, TrainingFormat, Yuan,
 };
 
 /// The need side of a pair, as the service layer loads it.
@@ -152,48 +152,6 @@ fn pct(bp: i32) -> String {
     format!("{sign}{}.{:02}%", bp / 100, bp % 100)
 }
 
-fn category_zh(c: Category) -> &'static str {
-    match c {
-        Category::Financing => "融资",
-        Category::Recruiting => "招工",
-        Category::Training => "培训",
-    }
-}
-
-fn collateral_label_zh(c: Collateral) -> &'static str {
-    match c {
-        Collateral::None => "信用（无抵押）",
-        Collateral::Property => "房产",
-        Collateral::Equipment => "设备",
-        Collateral::Receivables => "应收账款",
-        Collateral::Ip => "知识产权",
-        Collateral::Guarantee => "担保",
-        Collateral::Orders => "订单",
-    }
-}
-
-/// The collateral as a phrase: 设备抵押, 应收账款质押, 担保, 信用（无抵押）.
-fn collateral_zh(c: Collateral) -> String {
-    let suffix = match c {
-        Collateral::Property | Collateral::Equipment => "抵押",
-        Collateral::Receivables | Collateral::Ip | Collateral::Orders => "质押",
-        Collateral::None | Collateral::Guarantee => "",
-    };
-    format!("{}{suffix}", collateral_label_zh(c))
-}
-
-fn collateral_en(c: Collateral) -> &'static str {
-    match c {
-        Collateral::None => "unsecured credit (no collateral)",
-        Collateral::Property => "property as collateral",
-        Collateral::Equipment => "equipment as collateral",
-        Collateral::Receivables => "pledged receivables",
-        Collateral::Ip => "pledged intellectual property",
-        Collateral::Guarantee => "a guarantee",
-        Collateral::Orders => "pledged orders",
-    }
-}
-
 fn city_names(code: &str) -> (String, String) {
     reference::city(code)
         .map(|c| (c.name_zh.to_string(), c.name_en.to_string()))
@@ -211,30 +169,9 @@ fn industry_names(section: &str) -> (String, String) {
         .unwrap_or_else(|| (section.to_string(), section.to_string()))
 }
 
+/// A size as a Chinese label (小型); the stored name when unknown.
 fn size_zh(s: &str) -> &str {
-    match s {
-        "micro" => "微型",
-        "small" => "小型",
-        "medium" => "中型",
-        "large" => "大型",
-        other => other,
-    }
-}
-
-fn format_zh(f: TrainingFormat) -> &'static str {
-    match f {
-        TrainingFormat::Onsite => "线下",
-        TrainingFormat::Online => "线上",
-        TrainingFormat::Either => "线上线下均可",
-    }
-}
-
-fn format_en(f: TrainingFormat) -> &'static str {
-    match f {
-        TrainingFormat::Onsite => "on site",
-        TrainingFormat::Online => "online",
-        TrainingFormat::Either => "on site or online",
-    }
+    OrgSize::parse(s).map(OrgSize::zh).unwrap_or(s)
 }
 
 fn join_zh<I: IntoIterator<Item = String>>(items: I) -> String {
@@ -273,11 +210,7 @@ fn category_rule(need: &NeedSide, offer: &OfferSide) -> Result<(), Broken> {
     if nc != oc {
         return Err(broken(
             "category",
-            format!(
-                "类别不同：需求为 {}，产品为 {}",
-                category_zh(nc),
-                category_zh(oc)
-            ),
+            format!("类别不同：需求为 {}，产品为 {}", nc.zh(), oc.zh()),
             format!("categories differ: the need is {nc}, the offer is {oc}"),
         ));
     }
@@ -451,29 +384,26 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
             "collateral",
             format!(
                 "产品接受的担保方式（{}）不包含需求提供的 {}",
-                join_zh(o.collateral_accepted.iter().map(|c| collateral_zh(*c))),
-                join_zh(n.collateral.iter().map(|c| collateral_zh(*c)))
+                join_zh(o.collateral_accepted.iter().map(|c| c.phrase_zh())),
+                join_zh(n.collateral.iter().map(|c| c.phrase_zh()))
             ),
             format!(
                 "the offer accepts {}, none of what the need offers ({})",
                 join_en(
                     o.collateral_accepted
                         .iter()
-                        .map(|c| collateral_en(*c).to_string())
+                        .map(|c| c.phrase_en().to_string())
                 ),
-                join_en(n.collateral.iter().map(|c| collateral_en(*c).to_string()))
+                join_en(n.collateral.iter().map(|c| c.phrase_en().to_string()))
             ),
         ));
     }
     out.push(reason(
         "collateral",
-        format!(
-            "接受 {}",
-            join_zh(accepted.iter().map(|c| collateral_zh(*c)))
-        ),
+        format!("接受 {}", join_zh(accepted.iter().map(|c| c.phrase_zh()))),
         format!(
             "accepts {}",
-            join_en(accepted.iter().map(|c| collateral_en(*c).to_string()))
+            join_en(accepted.iter().map(|c| c.phrase_en().to_string()))
         ),
     ));
 
@@ -690,34 +620,34 @@ fn training(n: &NeedTraining, o: &OfferTraining) -> Result<Vec<Reason>, Broken> 
             "format",
             format!(
                 "授课方式不符：需求为{}，课程为{}",
-                format_zh(n.format),
-                format_zh(o.format)
+                n.format.zh(),
+                o.format.zh()
             ),
             format!(
                 "formats differ: the need wants {} training, the programme is {}",
-                format_en(n.format),
-                format_en(o.format)
+                n.format.phrase_en(),
+                o.format.phrase_en()
             ),
         ));
     }
     if n.format == o.format {
         out.push(reason(
             "format",
-            format!("授课方式一致：{}", format_zh(o.format)),
-            format!("same format: {}", format_en(o.format)),
+            format!("授课方式一致：{}", o.format.zh()),
+            format!("same format: {}", o.format.phrase_en()),
         ));
     } else {
         out.push(reason(
             "format",
             format!(
                 "授课方式兼容：需求为{}，课程为{}",
-                format_zh(n.format),
-                format_zh(o.format)
+                n.format.zh(),
+                o.format.zh()
             ),
             format!(
                 "compatible formats: the need wants {}, the programme is {}",
-                format_en(n.format),
-                format_en(o.format)
+                n.format.phrase_en(),
+                o.format.phrase_en()
             ),
         ));
     }

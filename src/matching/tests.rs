@@ -640,10 +640,9 @@ fn labels_and_numbers_are_formatted_exactly() {
     assert_eq!(grouped(999), "999");
     assert_eq!(grouped(1_000), "1,000");
     assert_eq!(yuan_zh(120_000_000), "1.2亿");
-    for c in Collateral::ALL {
-        assert!(!collateral_label_zh(*c).is_empty());
-    }
-    assert_eq!(collateral_label_zh(Collateral::None), "信用（无抵押）");
+    assert_eq!(Collateral::None.phrase_zh(), "信用（无抵押）");
+    assert_eq!(Collateral::Equipment.phrase_zh(), "设备抵押");
+    assert_eq!(Collateral::Receivables.phrase_zh(), "应收账款质押");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1404,7 +1403,7 @@ fn assert_true_of(n: &N, o: &O, r: &Reason, shared: &[String]) {
         }
         ("collateral", Details::NeedFinancing(nf), Details::OfferFinancing(of)) => {
             for c in Collateral::ALL {
-                if r.zh.contains(collateral_label_zh(*c)) {
+                if r.zh.contains(c.zh()) {
                     assert!(of.collateral_accepted.contains(c), "{what}");
                     assert!(
                         *c == Collateral::None || nf.collateral.contains(c),

@@ -17,6 +17,7 @@ use super::Topic;
 use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::db::models::OutboxRow;
+use crate::domain::{PostingKind, RejectCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -53,57 +54,37 @@ pub struct Parts {
 // ---------------------------------------------------------------------------------------------
 // The payloads, each field defaulted so that a missing one renders as empty, zero or absent.
 
-/// The label of a moderation reason code.
+/// The label of a moderation reason code; an unknown code reads as "other".
 pub fn reason_label(code: &str, en: bool) -> &'static str {
-    match (code, en) {
-        ("incomplete", false) => "信息不完整",
-        ("incomplete", true) => "the information is incomplete",
-        ("duplicate", false) => "重复发布",
-        ("duplicate", true) => "it duplicates another posting",
-        ("not_eligible", false) => "不符合条件",
-        ("not_eligible", true) => "it does not meet the conditions",
-        ("inappropriate", false) => "内容不当",
-        ("inappropriate", true) => "the content is inappropriate",
-        (_, false) => "其他原因",
-        (_, true) => "another reason",
+    let code = RejectCode::parse(code).unwrap_or(RejectCode::Other);
+    if en {
+        code.reason_en()
+    } else {
+        code.zh()
     }
 }
 
-fn is_offer(kind: &str) -> bool {
-    kind == "offer"
+/// A stored kind; anything but `offer` reads as a need.
+fn kind_of(kind: &str) -> PostingKind {
+    PostingKind::parse(kind).unwrap_or(PostingKind::Need)
+}
+
+fn kind_zh(kind: &str) -> &'static str {
+    kind_of(kind).zh()
+}
+
+/// A kind inside an English sentence: "need", "offer".
+fn kind_en(kind: &str) -> &'static str {
+    kind_of(kind).as_str()
+}
+
+fn kind_path(kind: &str) -> &'static str {
+    kind_of(kind).plural()
 }
 
 /// What a posting of `kind` is matched with.
 fn counterpart(kind: &str) -> &'static str {
-    if is_offer(kind) {
-        "need"
-    } else {
-        "offer"
-    }
-}
-
-fn kind_zh(kind: &str) -> &'static str {
-    if is_offer(kind) {
-        "服务"
-    } else {
-        "需求"
-    }
-}
-
-fn kind_en(kind: &str) -> &'static str {
-    if is_offer(kind) {
-        "offer"
-    } else {
-        "need"
-    }
-}
-
-fn kind_path(kind: &str) -> &'static str {
-    if is_offer(kind) {
-        "offers"
-    } else {
-        "needs"
-    }
+    kind_of(kind).counterpart().as_str()
 }
 
 #[derive(Debug, Default, Deserialize)]

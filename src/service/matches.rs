@@ -18,7 +18,7 @@ use crate::db::DbConn;
 use crate::domain::input::Obj;
 use crate::domain::posting::Details;
 use crate::domain::{
-    parse_text, Category, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role,
+    parse_text, Category, DeclineCode, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role,
 };
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::i18n::Lang;
@@ -568,8 +568,7 @@ pub struct MatchView {
     /// Each reason with its code, in both languages: `{code, zh, en}`.
     #[schema(value_type = Vec<Object>)]
     pub reason_details: Vec<Value>,
-    #[schema(value_type = crate::domain::MatchStatus)]
-    pub status: String,
+    pub status: MatchStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offer: Option<CounterpartRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -582,11 +581,26 @@ pub struct MatchView {
     pub connected_at: Option<DateTime<Utc>>,
     /// `{reason_code, note}` once declined.
     #[schema(value_type = Option<Object>)]
-    pub decline: Option<Value>,
+    pub decline: Option<DeclineView>,
     /// `{result, amount_yuan, hires, trainees}` once reported.
     #[schema(value_type = Option<Object>)]
-    pub outcome: Option<Value>,
+    pub outcome: Option<OutcomeView>,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclineView {
+    pub reason_code: DeclineCode,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeView {
+    /// `succeeded` or `failed`.
+    pub result: MatchStatus,
+    pub amount_yuan: Option<i64>,
+    pub hires: Option<i32>,
+    pub trainees: Option<i32>,
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -646,16 +660,22 @@ fn view(m: &MatchRow, need: &Side, offer: &Side, actor: &Actor, lang: Lang) -> M
             .filter_map(|r| r[text_key].as_str().map(String::from))
             .collect(),
         reason_details: reasons,
-        status: m.status.clone(),
+        status: MatchStatus::from_db(&m.status),
         offer: Some(reference(offer)),
         need: Some(reference(need)),
         contact,
         sme_interested_at: m.sme_interested_at.map(utc),
         provider_interested_at: m.provider_interested_at.map(utc),
         connected_at: m.connected_at.map(utc),
-        decline: m.decline_code.as_ref().map(|c| json!({"reason_code": c, "note": m.decline_note})),
-        outcome: m.outcome_result.as_ref().map(|r| {
-            json!({"result": r, "amount_yuan": m.outcome_amount_yuan, "hires": m.outcome_hires, "trainees": m.outcome_trainees})
+        decline: m.decline_code.as_ref().map(|c| DeclineView {
+            reason_code: DeclineCode::from_db(c),
+            note: m.decline_note.clone(),
+        }),
+        outcome: m.outcome_result.as_ref().map(|r| OutcomeView {
+            result: MatchStatus::from_db(r),
+            amount_yuan: m.outcome_amount_yuan,
+            hires: m.outcome_hires,
+            trainees: m.outcome_trainees,
         }),
         created_at: utc(m.created_at),
     }
@@ -1013,15 +1033,6 @@ pub fn answer(
     get(conn, actor, m.id, lang)
 }
 
-pub const DECLINE_CODES: &[&str] = &[
-    "not_relevant",
-    "terms_unacceptable",
-    "already_solved",
-    "no_capacity",
-    "no_response",
-    "other",
-];
-
 pub fn decline(
     conn: &mut DbConn,
     actor: &Actor,
@@ -1036,15 +1047,7 @@ pub fn decline(
     let body = body?;
     let o = Obj::root(&body)?;
     let mut errs = FieldErrors::new();
-    let code = o.parse_str("reason_code", &mut errs, |s| {
-        DECLINE_CODES
-            .iter()
-            .find(|c| **c == s)
-            .copied()
-            .ok_or(Problem::NotOneOf {
-                allowed: DECLINE_CODES,
-            })
-    });
+    let code = o.parse_str("reason_code", &mut errs, DeclineCode::parse);
     let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
     let (Some(code), Some(note)) = (code, note) else {
         return Err(AppError::Validation(errs));
@@ -1059,7 +1062,7 @@ pub fn decline(
     diesel::update(matches::table.find(id))
         .set((
             matches::status.eq(MatchStatus::Declined.as_str()),
-            matches::decline_code.eq(code),
+            matches::decline_code.eq(code.as_str()),
             matches::decline_note.eq(note.as_deref()),
             matches::declined_by.eq(actor.user_id),
             matches::updated_at.eq(n),
@@ -1072,7 +1075,7 @@ pub fn decline(
         "match",
         id,
         need.posting.park_id,
-        Some(code),
+        Some(code.as_str()),
         note.as_deref(),
         n,
     )?;

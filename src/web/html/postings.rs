@@ -2,6 +2,8 @@
 //! the answers a counterpart can give, and moderation for the park; the new/edit forms (one
 //! category's fields at a time) and the owner's and both sides' actions.
 
+use std::borrow::Borrow;
+
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Duration;
@@ -12,9 +14,9 @@ use super::labels::{beijing, Int, Labels};
 use super::{render, render_status, see_other, Chrome, SignedIn};
 use crate::auth::Actor;
 use crate::domain::posting::Details;
-use crate::domain::{Category, Collateral, PostingKind, PostingStatus, RecruitingService, Role};
+use crate::domain::{Category, Labelled, MatchStatus, OrgSize, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::service::matches::{self, MatchView, DECLINE_CODES};
+use crate::service::matches::{self, MatchView};
 use crate::service::postings::{self, ListFilter};
 use crate::service::views::PostingView;
 use crate::service::Paging;
@@ -60,8 +62,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The page of a posting.
-pub fn posting_url(kind: &str, id: i64) -> String {
-    format!("/{kind}s/{id}")
+pub fn posting_url(kind: PostingKind, id: i64) -> String {
+    format!("/{}/{id}", kind.plural())
 }
 
 #[derive(Template)]
@@ -83,17 +85,16 @@ impl PostingPage {
     }
 
     fn counterpart_url(&self, m: &MatchView) -> String {
-        match self.p.kind.as_str() {
-            "need" => posting_url("offer", m.offer_id),
-            _ => posting_url("need", m.need_id),
+        match self.p.kind {
+            PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
+            PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
         }
     }
 
     fn counterpart_title(&self, m: &MatchView) -> String {
-        let other = if self.p.kind == "need" {
-            &m.offer
-        } else {
-            &m.need
+        let other = match self.p.kind {
+            PostingKind::Need => &m.offer,
+            PostingKind::Offer => &m.need,
         };
         other
             .as_ref()
@@ -103,36 +104,53 @@ impl PostingPage {
 
     /// Whether the viewer's side has already said yes to this match.
     fn my_interest(&self, m: &MatchView) -> bool {
-        if self.p.kind == "need" {
-            m.sme_interested_at.is_some()
-        } else {
-            m.provider_interested_at.is_some()
+        match self.p.kind {
+            PostingKind::Need => m.sme_interested_at.is_some(),
+            PostingKind::Offer => m.provider_interested_at.is_some(),
         }
     }
 
-    fn open(&self, m: &MatchView) -> bool {
+    fn may_edit(&self) -> bool {
         matches!(
-            m.status.as_str(),
-            "suggested" | "sme_interested" | "provider_interested"
+            self.p.status,
+            PostingStatus::Draft
+                | PostingStatus::Rejected
+                | PostingStatus::Published
+                | PostingStatus::PendingReview
         )
     }
 
-    fn decline_codes(&self) -> Vec<(&'static str, &'static str)> {
-        DECLINE_CODES
-            .iter()
-            .map(|c| (*c, self.l().name("decline", c)))
-            .collect()
+    fn may_submit(&self) -> bool {
+        matches!(
+            self.p.status,
+            PostingStatus::Draft | PostingStatus::Rejected
+        )
+    }
+
+    fn may_close(&self) -> bool {
+        matches!(
+            self.p.status,
+            PostingStatus::Published | PostingStatus::PendingReview | PostingStatus::Draft
+        )
+    }
+
+    /// Whether the match still waits for a side's interest (and may be declined).
+    fn open(&self, m: &MatchView) -> bool {
+        matches!(
+            m.status,
+            MatchStatus::Suggested | MatchStatus::SmeInterested | MatchStatus::ProviderInterested
+        )
     }
 
     fn outcome_field(&self) -> (&'static str, &'static str, &'static str) {
-        match self.p.category.as_str() {
-            "financing" => (
+        match self.p.category {
+            Category::Financing => (
                 "amount_yuan",
                 "放款金额（万元）",
                 "Amount lent (万元, 10,000 yuan)",
             ),
-            "recruiting" => ("hires", "录用人数", "People hired"),
-            _ => ("trainees", "培训人数", "People trained"),
+            Category::Recruiting => ("hires", "录用人数", "People hired"),
+            Category::Training => ("trainees", "培训人数", "People trained"),
         }
     }
 
@@ -141,14 +159,12 @@ impl PostingPage {
             return String::new();
         };
         let l = self.l();
-        let mut parts = vec![l
-            .name("match", o["result"].as_str().unwrap_or_default())
-            .to_string()];
-        if let Some(a) = o["amount_yuan"].as_i64() {
+        let mut parts = vec![l.of(o.result).to_string()];
+        if let Some(a) = o.amount_yuan {
             parts.push(l.money(a));
         }
-        for (k, zh, en) in [("hires", "录用", "hired"), ("trainees", "培训", "trained")] {
-            if let Some(n) = o[k].as_i64() {
+        for (n, zh, en) in [(o.hires, "录用", "hired"), (o.trainees, "培训", "trained")] {
+            if let Some(n) = n {
                 parts.push(format!("{n} {}", self.c.t(zh, en)));
             }
         }
@@ -165,7 +181,7 @@ impl PostingPage {
                     .map(|x| match group {
                         "city" => self.l().city(x),
                         "industry" => self.l().industry(x),
-                        g => self.l().name(g, x).to_string(),
+                        _ => self.l().of_name::<OrgSize>(x).to_string(),
                     })
                     .collect()
             })
@@ -177,19 +193,12 @@ impl PostingPage {
         }
     }
 
-    fn names<'a>(&self, group: &str, values: impl Iterator<Item = &'a str>) -> String {
+    fn labels<E: Labelled>(&self, values: &[E]) -> String {
         values
-            .map(|v| self.l().name(group, v).to_string())
+            .iter()
+            .map(|v| self.l().of(*v))
             .collect::<Vec<_>>()
             .join("、")
-    }
-
-    fn collaterals(&self, v: &[Collateral]) -> String {
-        self.names("collateral", v.iter().map(|c| c.as_str()))
-    }
-
-    fn services(&self, v: &[RecruitingService]) -> String {
-        self.names("service", v.iter().map(|c| c.as_str()))
     }
 
     fn rate(&self, bp: &Option<i32>) -> String {
@@ -246,8 +255,7 @@ async fn show(
 }
 
 fn details_of(p: &PostingView) -> Option<Details> {
-    let kind = PostingKind::parse(&p.kind).ok()?;
-    let category = Category::parse(&p.category).ok()?;
+    let (kind, category) = (p.kind, p.category);
     let v = match category {
         Category::Financing => p.financing.as_ref(),
         Category::Recruiting => p.recruiting.as_ref(),
@@ -263,18 +271,18 @@ fn answering_postings(
     a: &Actor,
     p: &PostingView,
 ) -> AppResult<Vec<PostingView>> {
-    let mine = match (a.role, p.kind.as_str()) {
-        (Role::Provider, "need") => PostingKind::Offer,
-        (Role::Sme, "offer") => PostingKind::Need,
+    let mine = match (a.role, p.kind) {
+        (Role::Provider, PostingKind::Need) => PostingKind::Offer,
+        (Role::Sme, PostingKind::Offer) => PostingKind::Need,
         _ => return Ok(vec![]),
     };
-    if p.status != "published" || a.owns_org(p.organization.id) {
+    if p.status != PostingStatus::Published || a.owns_org(p.organization.id) {
         return Ok(vec![]);
     }
     let filter = ListFilter {
         mine: true,
         status: Some(PostingStatus::Published),
-        category: Category::parse(&p.category).ok(),
+        category: Some(p.category),
         organization_id: None,
     };
     let paging = Paging {
@@ -288,8 +296,9 @@ fn answering_postings(
 #[template(path = "pages/posting_form.html")]
 struct FormPage {
     c: Chrome,
-    kind: &'static str,
-    category: &'static str,
+    kind: PostingKind,
+    /// None until the category is chosen.
+    category: Option<Category>,
     f: FormState,
     action: String,
     editing: bool,
@@ -307,11 +316,24 @@ impl FormPage {
 
     fn title(&self) -> &'static str {
         match (self.kind, self.editing) {
-            ("need", false) => self.c.t("发布需求", "Post a need"),
-            ("need", true) => self.c.t("修改需求", "Edit the need"),
-            (_, false) => self.c.t("发布服务", "List an offer"),
-            (_, true) => self.c.t("修改服务", "Edit the offer"),
+            (PostingKind::Need, false) => self.c.t("发布需求", "Post a need"),
+            (PostingKind::Need, true) => self.c.t("修改需求", "Edit the need"),
+            (PostingKind::Offer, false) => self.c.t("发布服务", "List an offer"),
+            (PostingKind::Offer, true) => self.c.t("修改服务", "Edit the offer"),
         }
+    }
+
+    /// Whether the form is the one for `kind` and `category`.
+    fn is(&self, kind: impl Borrow<PostingKind>, category: impl Borrow<Category>) -> bool {
+        self.kind == *kind.borrow() && self.category == Some(*category.borrow())
+    }
+
+    fn category_name(&self) -> &'static str {
+        self.category.map_or("", Category::as_str)
+    }
+
+    fn category_label(&self) -> &'static str {
+        self.category.map_or("", |c| c.label(self.c.lang))
     }
 }
 
@@ -342,22 +364,17 @@ async fn new_page(
     kind: PostingKind,
 ) -> AppResult<HttpResponse> {
     may_post(&a, kind)?;
-    let category = q
-        .category
-        .as_deref()
-        .and_then(|s| Category::parse(s).ok())
-        .map(Category::as_str)
-        .unwrap_or("");
+    let category = q.category.as_deref().and_then(|s| Category::parse(s).ok());
     let mut f = FormState::new();
-    f.set("category", category);
+    f.set("category", category.map_or("", Category::as_str));
     let expires = (chrono::Utc::now() + Duration::days(90)).with_timezone(&beijing());
     f.set("expires_at", expires.format("%Y-%m-%d").to_string());
     render(FormPage {
         c,
-        kind: kind.as_str(),
+        kind,
         category,
         f,
-        action: format!("/{}s/new", kind.as_str()),
+        action: format!("/{}/new", kind.plural()),
         editing: false,
     })
 }
@@ -392,14 +409,12 @@ fn form_failed(
 ) -> AppResult<HttpResponse> {
     let mut f = form.state();
     let status = f.absorb(e, c.lang)?;
-    let category = Category::parse(f.v("category"))
-        .map(Category::as_str)
-        .unwrap_or("");
+    let category = Category::parse(f.v("category")).ok();
     render_status(
         status,
         FormPage {
             c,
-            kind: kind.as_str(),
+            kind,
             category,
             f,
             action,
@@ -427,14 +442,14 @@ async fn create(
     };
     match result {
         Ok(p) => {
-            let notice = if p.status == "draft" {
+            let notice = if p.status == PostingStatus::Draft {
                 "saved"
             } else {
                 "submitted"
             };
-            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+            Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
         }
-        Err(e) => form_failed(c, &form, e, kind, format!("/{}s/new", kind.as_str()), false),
+        Err(e) => form_failed(c, &form, e, kind, format!("/{}/new", kind.plural()), false),
     }
 }
 
@@ -453,7 +468,7 @@ async fn edit_page(
         return Err(a.refuse("only the posting's organisation may edit it"));
     }
     let mut f = FormState::new();
-    f.set("category", p.category.clone());
+    f.set("category", p.category.as_str());
     f.set("title", p.title.clone());
     f.set("description", p.description.clone());
     f.set(
@@ -472,15 +487,12 @@ async fn edit_page(
         "sizes": p.sizes,
     });
     fill(&mut f, "", &details);
-    let category = Category::parse(&p.category)
-        .map(Category::as_str)
-        .unwrap_or("");
     render(FormPage {
         c,
-        kind: kind.as_str(),
-        category,
+        kind,
+        category: Some(p.category),
         f,
-        action: format!("/{}s/{id}/edit", kind.as_str()),
+        action: format!("/{}/{id}/edit", kind.plural()),
         editing: true,
     })
 }
@@ -500,19 +512,19 @@ async fn update(
         .await
     {
         Ok(p) => {
-            let notice = if p.status == "pending_review" {
+            let notice = if p.status == PostingStatus::PendingReview {
                 "submitted"
             } else {
                 "saved"
             };
-            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+            Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
         }
         Err(e) => form_failed(
             c,
             &form,
             e,
             kind,
-            format!("/{}s/{id}/edit", kind.as_str()),
+            format!("/{}/{id}/edit", kind.plural()),
             true,
         ),
     }
@@ -535,7 +547,7 @@ async fn owner_action(
         })
         .await?;
     let notice = if close { "closed" } else { "submitted" };
-    Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+    Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
 }
 
 /// A provider answers a need with `offer_id`, an SME an offer with `need_id` (and a note).
@@ -559,8 +571,8 @@ async fn answer(
         .tx(move |conn| matches::answer(conn, &a, kind, id, Ok(body), now, lang))
         .await?;
     let own = match kind {
-        PostingKind::Need => posting_url("offer", m.offer_id),
-        PostingKind::Offer => posting_url("need", m.need_id),
+        PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
+        PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
     };
     Ok(see_other(&own, Some("interest")))
 }
