@@ -1,7 +1,14 @@
-//! The reader's language: Chinese unless the request asks for English.
+//! The reader's language (Chinese unless the request asks for English) and time zone (Beijing
+//! time, in which pages and mail show dates and the daily digest is sent).
 
 use actix_web::http::header;
 use actix_web::HttpRequest;
+use chrono::FixedOffset;
+
+/// Beijing time (UTC+8, no daylight saving).
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

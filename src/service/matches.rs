@@ -6,24 +6,29 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::audit;
 use crate::auth::Actor;
 use crate::db::models::{Organization, Posting};
 use crate::db::schema::{
-    match_queue, matches, notification_settings, organizations, postings, users,
+    match_queue, matches, notification_settings, organizations, outbox as outbox_t, postings, users,
 };
 use crate::db::DbConn;
 use crate::domain::input::Obj;
 use crate::domain::posting::Details;
 use crate::domain::{
-    parse_text, Category, DeclineCode, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role,
+    parse_text, Category, DeclineCode, MatchEmails, MatchStatus, OrgStatus, PostingKind,
+    PostingStatus, Role,
 };
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
+use crate::i18n::beijing;
 use crate::i18n::Lang;
 use crate::matching::{self, NeedSide, OfferSide, Reason};
-use crate::notify::outbox::{self, Mail};
+use crate::notify::mail::{
+    Counterpart, EscalationMail, MatchConnectedMail, MatchInterestMail, MatchItem, NewMatchesMail,
+};
+use crate::notify::{outbox, Mail};
 use crate::search::query::{self as search_query, SearchParams, Sort};
 use crate::search::SearchIndex;
 
@@ -371,28 +376,26 @@ pub fn match_posting(
     })
 }
 
-fn reasons_payload(reasons: &[Reason]) -> (Vec<String>, Vec<String>) {
-    (
-        reasons.iter().map(|r| r.zh.clone()).collect(),
-        reasons.iter().map(|r| r.en.clone()).collect(),
-    )
-}
-
-fn match_emails_setting(conn: &mut DbConn, user_id: i64) -> AppResult<String> {
-    Ok(notification_settings::table
+fn match_emails_setting(conn: &mut DbConn, user_id: i64) -> AppResult<MatchEmails> {
+    let setting: Option<String> = notification_settings::table
         .find(user_id)
         .select(notification_settings::match_emails)
         .first(conn)
-        .optional()?
-        .unwrap_or_else(|| "immediate".into()))
+        .optional()?;
+    Ok(setting.map_or(MatchEmails::Immediate, |s| MatchEmails::from_db(&s)))
 }
 
-fn active_users(conn: &mut DbConn, org_id: i64) -> AppResult<Vec<i64>> {
-    Ok(users::table
-        .filter(users::organization_id.eq(org_id))
-        .filter(users::status.eq("active"))
-        .select(users::id)
-        .load(conn)?)
+/// The next 08:00 Beijing time after `now` (UTC), when the daily digest goes out.
+fn next_digest_time(now: NaiveDateTime) -> NaiveDateTime {
+    let local = now.and_utc().with_timezone(&beijing()).naive_local();
+    let mut send_at = local.date().and_hms_opt(8, 0, 0).unwrap_or(local);
+    if send_at <= local {
+        send_at += chrono::Duration::days(1);
+    }
+    send_at
+        .and_local_timezone(beijing())
+        .single()
+        .map_or(now, |t| t.naive_utc())
 }
 
 /// Queues a `new_matches` mail per user, honouring their setting: immediately, in the next
@@ -402,75 +405,57 @@ fn queue_match_mail(
     user_id: i64,
     key: &str,
     posting: &Posting,
-    items: Vec<Value>,
+    items: Vec<MatchItem>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    match match_emails_setting(conn, user_id)?.as_str() {
-        "off" => Ok(()),
-        "daily" => {
-            let beijing = now + chrono::Duration::hours(8);
-            let mut send_at = beijing.date().and_hms_opt(8, 0, 0).unwrap_or(beijing);
-            if send_at <= beijing {
-                send_at += chrono::Duration::days(1);
-            }
-            let send_at = send_at - chrono::Duration::hours(8);
+    let mail = |digest: bool, matches: Vec<MatchItem>| {
+        Mail::NewMatches(NewMatchesMail {
+            posting_id: posting.id,
+            kind: PostingKind::from_db(&posting.kind),
+            title: posting.title.clone(),
+            digest,
+            matches,
+        })
+    };
+    match match_emails_setting(conn, user_id)? {
+        MatchEmails::Off => Ok(()),
+        MatchEmails::Daily => {
+            let send_at = next_digest_time(now);
             let dedupe = format!("new_matches_daily:u{user_id}:{}", send_at.date());
-            let existing: Option<(i64, String)> = crate::db::schema::outbox::table
-                .filter(crate::db::schema::outbox::dedupe_key.eq(&dedupe))
-                .filter(crate::db::schema::outbox::status.eq("pending"))
-                .select((
-                    crate::db::schema::outbox::id,
-                    crate::db::schema::outbox::payload,
-                ))
+            let existing: Option<(i64, String, String)> = outbox_t::table
+                .filter(outbox_t::dedupe_key.eq(&dedupe))
+                .filter(outbox_t::status.eq("pending"))
+                .select((outbox_t::id, outbox_t::kind, outbox_t::payload))
                 .first(conn)
                 .optional()?;
             match existing {
-                Some((id, payload)) => {
-                    let mut v: Value =
-                        serde_json::from_str(&payload).unwrap_or_else(|_| json!({"matches": []}));
-                    if let Some(list) = v["matches"].as_array_mut() {
-                        list.extend(items);
-                    }
-                    diesel::update(crate::db::schema::outbox::table.find(id))
-                        .set(crate::db::schema::outbox::payload.eq(v.to_string()))
+                Some((id, kind, payload)) => {
+                    // Later matches of the day join the digest queued by the first.
+                    let mut digest = match Mail::from_row(&kind, &payload) {
+                        Ok(Mail::NewMatches(d)) => d,
+                        _ => return Err(AppError::internal("a daily digest row is not a digest")),
+                    };
+                    digest.matches.extend(items);
+                    diesel::update(outbox_t::table.find(id))
+                        .set(outbox_t::payload.eq(Mail::NewMatches(digest).payload()))
                         .execute(conn)?;
                 }
                 None => {
-                    outbox::enqueue(
-                        conn,
-                        Mail {
-                            kind: "new_matches",
-                            user_id,
-                            dedupe_key: dedupe.clone(),
-                            payload: json!({"digest": true, "posting_id": posting.id, "kind": posting.kind, "title": posting.title, "matches": items}),
-                        },
-                        now,
-                    )?;
-                    // Held back until the digest hour; later matches of the day join it.
-                    diesel::update(
-                        crate::db::schema::outbox::table
-                            .filter(crate::db::schema::outbox::dedupe_key.eq(&dedupe)),
-                    )
-                    .set(crate::db::schema::outbox::next_attempt_at.eq(send_at))
-                    .execute(conn)?;
+                    outbox::queue(conn, user_id, &dedupe, &mail(true, items), now)?;
+                    // Held back until the digest hour.
+                    diesel::update(outbox_t::table.filter(outbox_t::dedupe_key.eq(&dedupe)))
+                        .set(outbox_t::next_attempt_at.eq(send_at))
+                        .execute(conn)?;
                 }
             }
             Ok(())
         }
-        _ => {
-            outbox::enqueue(
-                conn,
-                Mail {
-                    kind: "new_matches",
-                    user_id,
-                    dedupe_key: format!("{key}:u{user_id}"),
-                    payload: json!({"posting_id": posting.id, "kind": posting.kind, "title": posting.title, "matches": items}),
-                },
-                now,
-            )?;
+        MatchEmails::Immediate => {
+            let dedupe = format!("{key}:u{user_id}");
+            outbox::queue(conn, user_id, &dedupe, &mail(false, items), now)?;
             Ok(())
         }
     }
@@ -483,20 +468,17 @@ fn notify_new_matches(
     created: &[Suggestion],
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let item = |m: &Suggestion, other: &Side, reasons: &[Reason]| {
-        let (zh, en) = reasons_payload(reasons);
-        json!({
-            "match_id": m.match_id,
-            "counterpart_kind": other.posting.kind,
-            "counterpart_id": other.posting.id,
-            "counterpart_title": other.posting.title,
-            "organization_name": other.org.name,
-            "score": m.score,
-            "reasons_zh": zh,
-            "reasons_en": en,
-        })
+    let item = |m: &Suggestion, other: &Side, reasons: &[Reason]| MatchItem {
+        match_id: m.match_id,
+        counterpart_kind: other.kind(),
+        counterpart_id: other.posting.id,
+        counterpart_title: other.posting.title.clone(),
+        organization_name: other.org.name.clone(),
+        score: m.score,
+        reasons_zh: reasons.iter().map(|r| r.zh.clone()).collect(),
+        reasons_en: reasons.iter().map(|r| r.en.clone()).collect(),
     };
-    let mine: Vec<Value> = created
+    let mine: Vec<MatchItem> = created
         .iter()
         .filter_map(|m| {
             let (_, reasons, other) = scored
@@ -505,7 +487,7 @@ fn notify_new_matches(
             Some(item(m, other, reasons))
         })
         .collect();
-    for user in active_users(conn, me.org.id)? {
+    for user in outbox::active_users(conn, me.org.id)? {
         queue_match_mail(
             conn,
             user,
@@ -524,7 +506,7 @@ fn notify_new_matches(
             continue;
         };
         let about_me = item(m, me, reasons);
-        for user in active_users(conn, other.org.id)? {
+        for user in outbox::active_users(conn, other.org.id)? {
             queue_match_mail(
                 conn,
                 user,
@@ -860,46 +842,40 @@ fn mark_interest(
     )?;
     if next == MatchStatus::Connected {
         for (me, other) in [(need, offer), (offer, need)] {
-            for user in active_users(conn, me.org.id)? {
-                outbox::enqueue(
-                    conn,
-                    Mail {
-                        kind: "match_connected",
-                        user_id: user,
-                        dedupe_key: format!("match_connected:m{}:u{user}", m.id),
-                        payload: json!({
-                            "match_id": m.id, "need_title": need.posting.title, "offer_title": offer.posting.title,
-                            "counterpart": {"organization_name": other.org.name, "contact_name": other.org.contact_name,
-                                            "contact_phone": other.org.contact_phone, "contact_email": other.org.contact_email},
-                        }),
-                    },
-                    now,
-                )?;
-            }
+            let mail = Mail::MatchConnected(MatchConnectedMail {
+                match_id: m.id,
+                need_title: need.posting.title.clone(),
+                offer_title: offer.posting.title.clone(),
+                counterpart: Counterpart {
+                    organization_name: other.org.name.clone(),
+                    contact_name: other.org.contact_name.clone(),
+                    contact_phone: other.org.contact_phone.clone(),
+                    contact_email: other.org.contact_email.clone(),
+                },
+            });
+            let key = format!("match_connected:m{}", m.id);
+            outbox::queue_to_org(conn, me.org.id, &key, &mail, now)?;
         }
     } else if next != status {
         let (from, to) = match side {
             Party::Sme => (need, offer),
             Party::Provider => (offer, need),
         };
-        for user in active_users(conn, to.org.id)? {
-            if match_emails_setting(conn, user)? == "off" {
+        let mail = Mail::MatchInterest(MatchInterestMail {
+            match_id: m.id,
+            need_id: need.posting.id,
+            need_title: need.posting.title.clone(),
+            offer_id: offer.posting.id,
+            offer_title: offer.posting.title.clone(),
+            from_organization: from.org.name.clone(),
+            note: note.map(String::from),
+        });
+        for user in outbox::active_users(conn, to.org.id)? {
+            if match_emails_setting(conn, user)? == MatchEmails::Off {
                 continue;
             }
-            outbox::enqueue(
-                conn,
-                Mail {
-                    kind: "match_interest",
-                    user_id: user,
-                    dedupe_key: format!("match_interest:m{}:{}:u{user}", m.id, from.posting.kind),
-                    payload: json!({
-                        "match_id": m.id, "need_id": need.posting.id, "need_title": need.posting.title,
-                        "offer_id": offer.posting.id, "offer_title": offer.posting.title, "from_organization": from.org.name,
-                        "note": note,
-                    }),
-                },
-                now,
-            )?;
+            let key = format!("match_interest:m{}:{}:u{user}", m.id, from.posting.kind);
+            outbox::queue(conn, user, &key, &mail, now)?;
         }
     }
     Ok(())
@@ -1246,21 +1222,17 @@ pub fn escalate_due(conn: &mut DbConn, now: DateTime<Utc>, sla_days: i64) -> App
                 .published_at
                 .map(|t| (n - t).num_days())
                 .unwrap_or(sla_days);
+            let mail = Mail::Escalation(EscalationMail {
+                posting_id: p.id,
+                title: p.title.clone(),
+                park_name,
+                organization_name: org_name,
+                published_at: p.published_at.map(utc),
+                days,
+            });
             for admin in admins {
-                outbox::enqueue(
-                    conn,
-                    Mail {
-                        kind: "escalation",
-                        user_id: admin,
-                        dedupe_key: format!("escalation:p{}:u{admin}", p.id),
-                        payload: json!({
-                            "posting_id": p.id, "title": p.title, "park_name": park_name,
-                            "organization_name": org_name,
-                            "published_at": p.published_at.map(utc), "days": days,
-                        }),
-                    },
-                    n,
-                )?;
+                let key = format!("escalation:p{}:u{admin}", p.id);
+                outbox::queue(conn, admin, &key, &mail, n)?;
             }
             Ok(())
         })?;

@@ -19,7 +19,8 @@ use crate::domain::input::Obj;
 use crate::domain::posting::{Draft, DEFAULT_LIFETIME_DAYS};
 use crate::domain::{parse_text, Category, OrgStatus, PostingKind, PostingStatus, RejectCode};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
-use crate::notify::outbox;
+use crate::notify::mail::{PostingMail, PostingRejectedMail};
+use crate::notify::{outbox, Mail};
 
 pub fn load(conn: &mut DbConn, id: i64) -> AppResult<Posting> {
     Ok(postings::table
@@ -577,14 +578,13 @@ pub fn approve(
     )?;
     record_change(conn, id, n)?;
     super::matches::enqueue(conn, id, n)?;
-    outbox::enqueue_to_org(
-        conn,
-        p.organization_id,
-        "posting_approved",
-        &format!("posting_approved:p{id}:t{}", n.and_utc().timestamp()),
-        json!({"posting_id": id, "kind": p.kind, "title": p.title}),
-        n,
-    )?;
+    let mail = Mail::PostingApproved(PostingMail {
+        posting_id: id,
+        kind,
+        title: p.title.clone(),
+    });
+    let key = format!("posting_approved:p{id}:t{}", n.and_utc().timestamp());
+    outbox::queue_to_org(conn, p.organization_id, &key, &mail, n)?;
     let p = load(conn, id)?;
     view(conn, &p, true)
 }
@@ -660,14 +660,15 @@ pub fn reject(
     if status == PostingStatus::Published {
         record_change(conn, id, n)?;
     }
-    outbox::enqueue_to_org(
-        conn,
-        p.organization_id,
-        "posting_rejected",
-        &format!("posting_rejected:p{id}:t{}", n.and_utc().timestamp()),
-        json!({"posting_id": id, "kind": p.kind, "title": p.title, "reason_code": r.code.as_str(), "note": r.note}),
-        n,
-    )?;
+    let mail = Mail::PostingRejected(PostingRejectedMail {
+        posting_id: id,
+        kind,
+        title: p.title.clone(),
+        reason_code: r.code,
+        note: r.note.clone(),
+    });
+    let key = format!("posting_rejected:p{id}:t{}", n.and_utc().timestamp());
+    outbox::queue_to_org(conn, p.organization_id, &key, &mail, n)?;
     let p = load(conn, id)?;
     view(conn, &p, true)
 }

@@ -2,10 +2,10 @@
 //! `domain::enums`), cities and industries, and amounts, rates and dates in the reader's format
 //! (financing in 万元, dates as 2026年11月26日).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::domain::{reference, Labelled};
-use crate::i18n::Lang;
+use crate::i18n::{beijing, Lang};
 
 /// Notices shown once after a form succeeded: (code, 中文, English).
 const NOTICES: &[(&str, &str, &str)] = &[
@@ -164,11 +164,6 @@ impl Labels {
             t.format("%Y年%-m月%-d日 %H:%M").to_string()
         }
     }
-}
-
-/// Beijing time, in which the pages show and read dates.
-pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// Yuan as 万元 with up to four decimals and no trailing zeros: 1505000 → "150.5".

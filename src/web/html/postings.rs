@@ -10,12 +10,13 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::form::{fill, Form, FormState};
-use super::labels::{beijing, Int, Labels};
+use super::labels::{Int, Labels};
 use super::{render, render_status, see_other, Chrome, SignedIn};
 use crate::auth::Actor;
 use crate::domain::posting::Details;
 use crate::domain::{Category, Labelled, MatchStatus, OrgSize, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult};
+use crate::i18n::beijing;
 use crate::service::matches::{self, MatchView};
 use crate::service::postings::{self, ListFilter};
 use crate::service::views::PostingView;
