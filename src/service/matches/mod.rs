@@ -1,0 +1,149 @@
+//! Matches: a need × an offer with a score and reasons. Here live the match queue (postings
+//! waiting to be matched), finding and scoring candidates, the mail they cause, the views, the
+//! handshake (interest from both sides reveals contacts, declines, outcomes) and escalation.
+
+mod candidates;
+mod escalation;
+mod handshake;
+mod mail;
+mod queue;
+mod views;
+
+pub use candidates::{match_posting, Suggestion};
+pub use escalation::escalate_due;
+pub use handshake::{answer, decline, interest, outcome};
+pub use queue::{claim, enqueue, enqueue_published_needs, finish};
+pub use views::{
+    connected, get, list_for_posting, ContactView, CounterpartRef, DeclineView, MatchView,
+    OutcomeView,
+};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::models::{Organization, Posting};
+use crate::db::schema::{matches, organizations, postings};
+use crate::db::DbConn;
+use crate::domain::posting::Details;
+use crate::domain::{Category, PostingKind};
+use crate::error::{AppError, AppResult};
+use crate::matching::{NeedSide, OfferSide};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = matches)]
+pub struct MatchRow {
+    pub id: i64,
+    pub need_id: i64,
+    pub offer_id: i64,
+    pub score: f64,
+    pub reasons: String,
+    pub status: String,
+    pub sme_interested_at: Option<NaiveDateTime>,
+    pub provider_interested_at: Option<NaiveDateTime>,
+    pub connected_at: Option<NaiveDateTime>,
+    pub decline_code: Option<String>,
+    pub decline_note: Option<String>,
+    pub declined_by: Option<i64>,
+    pub outcome_result: Option<String>,
+    pub outcome_amount_yuan: Option<i64>,
+    pub outcome_hires: Option<i32>,
+    pub outcome_trainees: Option<i32>,
+    pub outcome_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A posting with what matching needs of its organisation.
+pub(super) struct Side {
+    posting: Posting,
+    details: Details,
+    org: Organization,
+    regions: Vec<String>,
+    industries: Vec<String>,
+    sizes: Vec<String>,
+}
+
+impl Side {
+    fn load_many(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<Side>> {
+        let rows: Vec<(Posting, Organization)> = postings::table
+            .inner_join(organizations::table)
+            .filter(postings::id.eq_any(ids))
+            .select((Posting::as_select(), Organization::as_select()))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(p, o)| Side::new(p, o))
+            .collect())
+    }
+
+    fn load(conn: &mut DbConn, id: i64) -> AppResult<Side> {
+        Side::load_many(conn, &[id])?
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    fn new(posting: Posting, org: Organization) -> Option<Side> {
+        let kind = PostingKind::parse(&posting.kind).ok()?;
+        let category = Category::parse(&posting.category).ok()?;
+        let details = Details::from_json(
+            kind,
+            category,
+            &serde_json::from_str(&posting.details).ok()?,
+        )
+        .ok()?;
+        let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        Some(Side {
+            regions: list(&posting.regions),
+            industries: list(&posting.industries),
+            sizes: list(&posting.sizes),
+            details,
+            posting,
+            org,
+        })
+    }
+
+    fn kind(&self) -> PostingKind {
+        PostingKind::from_db(&self.posting.kind)
+    }
+
+    fn need(&self) -> NeedSide<'_> {
+        NeedSide {
+            id: self.posting.id,
+            details: &self.details,
+            title: &self.posting.title,
+            description: &self.posting.description,
+            city_code: self.posting.city_code.as_deref(),
+            industry: &self.org.industry,
+            size: &self.org.size,
+        }
+    }
+
+    fn offer(&self) -> OfferSide<'_> {
+        OfferSide {
+            id: self.posting.id,
+            details: &self.details,
+            title: &self.posting.title,
+            description: &self.posting.description,
+            regions: &self.regions,
+            industries: &self.industries,
+            sizes: &self.sizes,
+        }
+    }
+}
+
+fn load_match(conn: &mut DbConn, id: i64) -> AppResult<MatchRow> {
+    Ok(matches::table
+        .find(id)
+        .select(MatchRow::as_select())
+        .first(conn)?)
+}
+
+fn match_sides(conn: &mut DbConn, m: &MatchRow) -> AppResult<(Side, Side)> {
+    let need = Side::load(conn, m.need_id)?;
+    let offer = Side::load(conn, m.offer_id)?;
+    Ok((need, offer))
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
