@@ -219,6 +219,9 @@ impl Industry {
     pub fn as_str(&self) -> &'static str {
         self.0.section
     }
+    pub fn section(&self) -> &'static reference::IndustrySection {
+        self.0
+    }
 }
 
 /// In the API document: strings that are one of the known values.

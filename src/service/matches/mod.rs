@@ -24,9 +24,9 @@ use diesel::prelude::*;
 use crate::db::models::{Organization, Posting};
 use crate::db::schema::{matches, organizations, postings};
 use crate::db::DbConn;
-use crate::domain::posting::Details;
-use crate::domain::{Category, PostingKind};
-use crate::error::{AppError, AppResult};
+use crate::domain::posting::{Audience, Details};
+use crate::domain::{Category, CityCode, Industry, OrgSize, PostingKind};
+use crate::error::{AppError, AppResult, Problem};
 use crate::matching::{NeedSide, OfferSide};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -58,9 +58,13 @@ pub(super) struct Side {
     posting: Posting,
     details: Details,
     org: Organization,
-    regions: Vec<String>,
-    industries: Vec<String>,
-    sizes: Vec<String>,
+    /// The posting's city (the SME's park's).
+    city: Option<CityCode>,
+    /// The organisation's industry and size.
+    industry: Industry,
+    size: OrgSize,
+    /// Whom an offer is for.
+    audience: Audience,
 }
 
 impl Side {
@@ -91,11 +95,24 @@ impl Side {
             &serde_json::from_str(&posting.details).ok()?,
         )
         .ok()?;
-        let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        // Stored values are valid; a posting with one that is not is left out of matching.
+        fn list<T>(json: &str, parse: impl Fn(&str) -> Result<T, Problem>) -> Option<Vec<T>> {
+            let names: Vec<String> = serde_json::from_str(json).ok()?;
+            names.iter().map(|n| parse(n).ok()).collect()
+        }
+        let audience = Audience {
+            regions: list(&posting.regions, CityCode::parse)?,
+            industries: list(&posting.industries, Industry::parse)?,
+            sizes: list(&posting.sizes, OrgSize::parse)?,
+        };
         Some(Side {
-            regions: list(&posting.regions),
-            industries: list(&posting.industries),
-            sizes: list(&posting.sizes),
+            city: match &posting.city_code {
+                Some(c) => Some(CityCode::parse(c).ok()?),
+                None => None,
+            },
+            industry: Industry::parse(&org.industry).ok()?,
+            size: OrgSize::parse(&org.size).ok()?,
+            audience,
             details,
             posting,
             org,
@@ -112,9 +129,9 @@ impl Side {
             details: &self.details,
             title: &self.posting.title,
             description: &self.posting.description,
-            city_code: self.posting.city_code.as_deref(),
-            industry: &self.org.industry,
-            size: &self.org.size,
+            city: self.city,
+            industry: self.industry,
+            size: self.size,
         }
     }
 
@@ -124,9 +141,7 @@ impl Side {
             details: &self.details,
             title: &self.posting.title,
             description: &self.posting.description,
-            regions: &self.regions,
-            industries: &self.industries,
-            sizes: &self.sizes,
+            audience: &self.audience,
         }
     }
 }
