@@ -1,9 +1,11 @@
 //! Types that can only hold valid values. Each `parse` returns the field problem of a bad input.
 
+pub mod decisions;
 pub mod enums;
 pub mod input;
 pub mod posting;
 pub mod reference;
+pub mod transitions;
 
 pub use enums::*;
 

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod matches;
 pub mod parks;
+mod permissions;
 pub mod postings;
 pub mod saved;
 pub mod searching;

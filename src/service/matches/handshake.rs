@@ -5,19 +5,18 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde_json::Value;
 
 use super::candidates::shared_words;
 use super::mail::match_emails_setting;
-use super::views::{get, is_open, MatchView};
+use super::views::{get, MatchView};
 use super::{load_match, match_sides, MatchRow, Side};
 use crate::auth::Actor;
 use crate::db::schema::matches;
 use crate::db::DbConn;
-use crate::domain::input::Obj;
+use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::transitions::MatchMove;
 use crate::domain::{
-    parse_text, Category, DeclineCode, MatchEmails, MatchStatus, OrgStatus, PostingKind,
-    PostingStatus, Role,
+    Category, MatchEmails, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role,
 };
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::i18n::Lang;
@@ -50,6 +49,16 @@ fn require_verified(actor: &Actor) -> AppResult<()> {
     }
 }
 
+/// Where `mv` takes match `m` by the table in `domain::transitions`; a conflict when the table
+/// does not allow it from the match's status. Who may make the move (one of the two sides,
+/// `party`) is checked before.
+fn transition(m: &MatchRow, mv: MatchMove) -> AppResult<MatchStatus> {
+    mv.from(MatchStatus::from_db(&m.status)).ok_or_else(|| {
+        let (zh, en) = mv.refusal();
+        AppError::conflict(zh, en)
+    })
+}
+
 /// Marks one side interested; when both are, the match is connected and both get the other's
 /// contact by mail.
 #[allow(clippy::too_many_arguments)]
@@ -64,12 +73,11 @@ fn mark_interest(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let status = MatchStatus::from_db(&m.status);
-    if !is_open(status) {
-        return Err(AppError::conflict(
-            "该匹配已结束（已拒绝或已有结果）",
-            "this match is over (declined or with an outcome)",
-        ));
-    }
+    let mv = match side {
+        Party::Sme => MatchMove::SmeInterest,
+        Party::Provider => MatchMove::ProviderInterest,
+    };
+    let next = transition(m, mv)?;
     if status == MatchStatus::Connected {
         return Ok(());
     }
@@ -82,12 +90,6 @@ fn mark_interest(
             m.sme_interested_at,
             Some(m.provider_interested_at.unwrap_or(now)),
         ),
-    };
-    let next = match (sme_at, provider_at) {
-        (Some(_), Some(_)) => MatchStatus::Connected,
-        (Some(_), None) => MatchStatus::SmeInterested,
-        (None, Some(_)) => MatchStatus::ProviderInterested,
-        (None, None) => MatchStatus::Suggested,
     };
     diesel::update(matches::table.find(m.id))
         .set((
@@ -172,7 +174,7 @@ pub fn answer(
     actor: &Actor,
     target_kind: PostingKind,
     target_id: i64,
-    body: AppResult<Value>,
+    answer: AppResult<Answer>,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> AppResult<MatchView> {
@@ -181,17 +183,8 @@ pub fn answer(
     if target.kind() != target_kind || target.posting.status != PostingStatus::Published.as_str() {
         return Err(AppError::NotFound);
     }
-    let body = body?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let own_key = match target_kind {
-        PostingKind::Need => "offer_id",
-        PostingKind::Offer => "need_id",
-    };
-    let own_id = o.int(own_key, &mut errs);
-    let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
-    errs.into_result()?;
-    let own_id = own_id.ok_or(AppError::NotFound)?;
+    let Answer { own_id, note } = answer?;
+    let own_key = Answer::own_key(target_kind);
     let own = match Side::load(conn, own_id) {
         Ok(s) if s.kind() != target_kind && actor.owns_org(s.org.id) => s,
         _ => {
@@ -265,48 +258,28 @@ pub fn answer(
         }
     };
     let side = party(actor, need, offer)?;
-    mark_interest(
-        conn,
-        actor,
-        &m,
-        need,
-        offer,
-        side,
-        note.flatten().as_deref(),
-        n,
-    )?;
+    mark_interest(conn, actor, &m, need, offer, side, note.as_deref(), n)?;
     get(conn, actor, m.id, lang)
 }
 
+/// `decline` is the parsed body, looked at only once the caller is one of the two sides.
 pub fn decline(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
-    body: AppResult<Value>,
+    decline: AppResult<Decline>,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> AppResult<MatchView> {
     let m = load_match(conn, id)?;
     let (need, offer) = match_sides(conn, &m)?;
     party(actor, &need, &offer)?;
-    let body = body?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let code = o.parse_str("reason_code", &mut errs, DeclineCode::parse);
-    let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
-    let (Some(code), Some(note)) = (code, note) else {
-        return Err(AppError::Validation(errs));
-    };
-    if !is_open(MatchStatus::from_db(&m.status)) {
-        return Err(AppError::conflict(
-            "该匹配已结束",
-            "this match is already over",
-        ));
-    }
+    let Decline { code, note } = decline?;
+    let next = transition(&m, MatchMove::Decline)?;
     let n = now.naive_utc();
     diesel::update(matches::table.find(id))
         .set((
-            matches::status.eq(MatchStatus::Declined.as_str()),
+            matches::status.eq(next.as_str()),
             matches::decline_code.eq(code.as_str()),
             matches::decline_note.eq(note.as_deref()),
             matches::declined_by.eq(actor.user_id),
@@ -327,68 +300,45 @@ pub fn decline(
     get(conn, actor, id, lang)
 }
 
+/// `outcome` is the parsed body, looked at only once the caller is one of the two sides. A
+/// success needs the figure of the need's category.
 pub fn outcome(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
-    body: AppResult<Value>,
+    outcome: AppResult<Outcome>,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> AppResult<MatchView> {
     let m = load_match(conn, id)?;
     let (need, offer) = match_sides(conn, &m)?;
     party(actor, &need, &offer)?;
-    let body = body?;
-    let o = Obj::root(&body)?;
-    let mut errs = FieldErrors::new();
-    let result = o.parse_str("result", &mut errs, |s| match s {
-        "succeeded" | "failed" => Ok(s.to_string()),
-        _ => Err(Problem::NotOneOf {
-            allowed: &["succeeded", "failed"],
-        }),
-    });
-    let amount = o.parse_opt_int("amount_yuan", &mut errs, |v| {
-        crate::domain::Yuan::parse(v).map(|y| y.get())
-    });
-    let hires = o.parse_opt_int("hires", &mut errs, |v| {
-        crate::domain::parse_count(v, 0, 100_000)
-    });
-    let trainees = o.parse_opt_int("trainees", &mut errs, |v| {
-        crate::domain::parse_count(v, 0, 100_000)
-    });
-    let (Some(result), Some(amount), Some(hires), Some(trainees)) =
-        (result, amount, hires, trainees)
-    else {
-        return Err(AppError::Validation(errs));
-    };
-    if result == "succeeded" {
+    let o = outcome?;
+    if o.result == MatchStatus::Succeeded {
+        let mut errs = FieldErrors::new();
         match Category::from_db(&need.posting.category) {
-            Category::Financing if amount.is_none() => errs.add("amount_yuan", Problem::Required),
-            Category::Recruiting if hires.is_none() => errs.add("hires", Problem::Required),
-            Category::Training if trainees.is_none() => errs.add("trainees", Problem::Required),
+            Category::Financing if o.amount_yuan.is_none() => {
+                errs.add("amount_yuan", Problem::Required)
+            }
+            Category::Recruiting if o.hires.is_none() => errs.add("hires", Problem::Required),
+            Category::Training if o.trainees.is_none() => errs.add("trainees", Problem::Required),
             _ => {}
         }
         errs.into_result()?;
     }
-    if MatchStatus::from_db(&m.status) != MatchStatus::Connected {
-        return Err(AppError::conflict(
-            "只有已对接的匹配可以登记结果",
-            "an outcome can only be reported for a connected match",
-        ));
-    }
-    let n = now.naive_utc();
-    let status = if result == "succeeded" {
-        MatchStatus::Succeeded
-    } else {
-        MatchStatus::Failed
+    let mv = match o.result {
+        MatchStatus::Succeeded => MatchMove::Succeed,
+        _ => MatchMove::Fail,
     };
+    let next = transition(&m, mv)?;
+    let n = now.naive_utc();
     diesel::update(matches::table.find(id))
         .set((
-            matches::status.eq(status.as_str()),
-            matches::outcome_result.eq(&result),
-            matches::outcome_amount_yuan.eq(amount),
-            matches::outcome_hires.eq(hires),
-            matches::outcome_trainees.eq(trainees),
+            matches::status.eq(next.as_str()),
+            matches::outcome_result.eq(o.result.as_str()),
+            matches::outcome_amount_yuan.eq(o.amount_yuan),
+            matches::outcome_hires.eq(o.hires),
+            matches::outcome_trainees.eq(o.trainees),
             matches::outcome_at.eq(n),
             matches::updated_at.eq(n),
         ))
@@ -400,7 +350,7 @@ pub fn outcome(
         "match",
         id,
         need.posting.park_id,
-        Some(&result),
+        Some(o.result.as_str()),
         None,
         n,
     )?;

@@ -88,25 +88,12 @@ fn contact_of(org: &Organization) -> ContactView {
     }
 }
 
-pub(super) fn is_open(status: MatchStatus) -> bool {
-    matches!(
-        status,
-        MatchStatus::Suggested
-            | MatchStatus::SmeInterested
-            | MatchStatus::ProviderInterested
-            | MatchStatus::Connected
-    )
-}
-
 /// The view of a match for `actor`: which side they are decides the counterpart shown and
 /// whether a contact is revealed.
 fn view(m: &MatchRow, need: &Side, offer: &Side, actor: &Actor, lang: Lang) -> MatchView {
     let reasons: Vec<Value> = serde_json::from_str(&m.reasons).unwrap_or_default();
     let text_key = if lang == Lang::En { "en" } else { "zh" };
-    let connected = matches!(
-        MatchStatus::from_db(&m.status),
-        MatchStatus::Connected | MatchStatus::Succeeded | MatchStatus::Failed
-    ) || m.connected_at.is_some();
+    let connected = MatchStatus::from_db(&m.status).is_connected() || m.connected_at.is_some();
     let reference = |s: &Side| CounterpartRef {
         id: s.posting.id,
         title: s.posting.title.clone(),
@@ -153,7 +140,7 @@ fn view(m: &MatchRow, need: &Side, offer: &Side, actor: &Actor, lang: Lang) -> M
     }
 }
 
-/// The matches of a posting, best first: for its owner and admins.
+/// The matches of a posting, best first: for its owner and who moderates it.
 pub fn list_for_posting(
     conn: &mut DbConn,
     actor: &Actor,
@@ -165,13 +152,7 @@ pub fn list_for_posting(
     if me.kind() != kind {
         return Err(AppError::NotFound);
     }
-    let may = actor.owns_org(me.org.id)
-        || match kind {
-            PostingKind::Need => {
-                actor.moderates_park(me.posting.park_id) || actor.is_platform_admin()
-            }
-            PostingKind::Offer => actor.is_admin(),
-        };
+    let may = actor.owns_org(me.org.id) || actor.moderates(kind, me.posting.park_id);
     if !may {
         return Err(if me.posting.status == PostingStatus::Published.as_str() {
             actor.refuse("only the posting's owner and administrators see its matches")
@@ -225,7 +206,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64, lang: Lang) -> AppResult<M
     let m = load_match(conn, id)?;
     let (need, offer) = match_sides(conn, &m)?;
     let party = actor.owns_org(need.org.id) || actor.owns_org(offer.org.id);
-    if !party && !actor.moderates_park(need.posting.park_id) && !actor.is_platform_admin() {
+    if !party && !actor.moderates(PostingKind::Need, need.posting.park_id) {
         return Err(AppError::NotFound);
     }
     Ok(view(&m, &need, &offer, actor, lang))

@@ -1,4 +1,30 @@
-//! The JSON API, v1, exactly as DESIGN.md's contract gives it (plus a few extensions).
+//! The JSON API, v1, exactly as DESIGN.md's contract gives it (plus a few extensions): one file
+//! per group of routes, each handler documented for the OpenAPI document (`openapi.rs`), request
+//! bodies' shapes in `schemas.rs`.
+
+/// The words the API documentation uses for a kind of posting, so that a need handler and its
+/// offer twin, declared once, say the same thing: `kind_words!(Need, a)` is "a need",
+/// `kind_words!(Offer, a)` is "an offer".
+macro_rules! kind_words {
+    (Need, noun) => {
+        "need"
+    };
+    (Offer, noun) => {
+        "offer"
+    };
+    (Need, a) => {
+        "a need"
+    };
+    (Offer, a) => {
+        "an offer"
+    };
+    (Need, plural) => {
+        "needs"
+    };
+    (Offer, plural) => {
+        "offers"
+    };
+}
 
 pub mod accounts;
 pub mod admin;

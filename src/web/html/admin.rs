@@ -11,6 +11,7 @@ use super::form::Form;
 use super::postings::posting_url;
 use super::{render, see_other, Chrome};
 use crate::auth::{AdminOnly, Require};
+use crate::domain::decisions::Rejection;
 use crate::domain::{Category, PostingKind, PostingStatus};
 use crate::error::AppResult;
 use crate::service::admin::{QueueType, Waiting};
@@ -125,7 +126,7 @@ async fn moderate(
     state
         .tx(move |conn| match approve {
             true => postings::approve(conn, &actor, kind, id, now),
-            false => postings::reject(conn, &actor, kind, id, Ok(body), now),
+            false => postings::reject(conn, &actor, kind, id, Rejection::parse(&body), now),
         })
         .await?;
     let back = super::safe_next(form.value("_back").or(Some("/admin")));

@@ -13,12 +13,14 @@ use super::form::{fill, Form, FormState};
 use super::labels::{Int, Labels};
 use super::{render, render_status, see_other, Chrome, SignedIn};
 use crate::auth::Actor;
-use crate::domain::posting::Details;
+use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::posting::{Details, DEFAULT_LIFETIME_DAYS};
+use crate::domain::transitions::PostingMove;
 use crate::domain::{Category, Labelled, MatchStatus, OrgSize, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::beijing;
 use crate::service::matches::{self, MatchView};
-use crate::service::postings::{self, ListFilter};
+use crate::service::postings::{self, ListFilter, PostingPatch};
 use crate::service::views::PostingView;
 use crate::service::Paging;
 use crate::state::AppState;
@@ -111,36 +113,26 @@ impl PostingPage {
         }
     }
 
+    /// Whether the owner may make `mv` now (the service's own table).
+    fn may(&self, mv: PostingMove) -> bool {
+        mv.from(self.p.status).is_some()
+    }
+
     fn may_edit(&self) -> bool {
-        matches!(
-            self.p.status,
-            PostingStatus::Draft
-                | PostingStatus::Rejected
-                | PostingStatus::Published
-                | PostingStatus::PendingReview
-        )
+        self.may(PostingMove::Edit)
     }
 
     fn may_submit(&self) -> bool {
-        matches!(
-            self.p.status,
-            PostingStatus::Draft | PostingStatus::Rejected
-        )
+        self.may(PostingMove::Submit)
     }
 
     fn may_close(&self) -> bool {
-        matches!(
-            self.p.status,
-            PostingStatus::Published | PostingStatus::PendingReview | PostingStatus::Draft
-        )
+        self.may(PostingMove::Close)
     }
 
-    /// Whether the match still waits for a side's interest (and may be declined).
+    /// Whether the match still waits for a side's interest (then it may also be declined here).
     fn open(&self, m: &MatchView) -> bool {
-        matches!(
-            m.status,
-            MatchStatus::Suggested | MatchStatus::SmeInterested | MatchStatus::ProviderInterested
-        )
+        m.status.is_open() && m.status != MatchStatus::Connected
     }
 
     fn outcome_field(&self) -> (&'static str, &'static str, &'static str) {
@@ -238,11 +230,7 @@ async fn show(
         .await?;
     let a = c.actor.as_ref();
     let owner = a.is_some_and(|a| a.owns_org(p.organization.id));
-    let moderator = a.is_some_and(|a| {
-        a.is_platform_admin()
-            || (kind == PostingKind::Need && a.moderates_park(p.park.as_ref().map(|x| x.id)))
-            || (kind == PostingKind::Offer && a.is_admin())
-    });
+    let moderator = a.is_some_and(|a| a.moderates(kind, p.park.as_ref().map(|x| x.id)));
     let d = details_of(&p);
     render(PostingPage {
         c,
@@ -359,7 +347,7 @@ fn may_post(a: &Actor, kind: PostingKind) -> AppResult<()> {
 }
 
 async fn new_page(
-    _state: web::Data<AppState>,
+    state: web::Data<AppState>,
     SignedIn(a, c): SignedIn,
     q: web::Query<CategoryQuery>,
     kind: PostingKind,
@@ -368,7 +356,8 @@ async fn new_page(
     let category = q.category.as_deref().and_then(|s| Category::parse(s).ok());
     let mut f = FormState::new();
     f.set("category", category.map_or("", Category::as_str));
-    let expires = (chrono::Utc::now() + Duration::days(90)).with_timezone(&beijing());
+    let lifetime = Duration::days(DEFAULT_LIFETIME_DAYS);
+    let expires = (state.clock.now() + lifetime).with_timezone(&beijing());
     f.set("expires_at", expires.format("%Y-%m-%d").to_string());
     render(FormPage {
         c,
@@ -509,7 +498,7 @@ async fn update(
     let now = state.clock.now();
     let body = body_of(&form, kind);
     match state
-        .tx(move |conn| postings::update(conn, &a, kind, id, Ok(body), now))
+        .tx(move |conn| postings::update(conn, &a, kind, id, PostingPatch::parse(body), now))
         .await
     {
         Ok(p) => {
@@ -567,9 +556,9 @@ async fn answer(
         return Err(a.refuse("only the other side may answer a posting"));
     }
     let (id, now, lang) = (id.into_inner(), state.clock.now(), c.lang);
-    let body = form.to_json();
+    let answer = Answer::parse(kind, &form.to_json());
     let m = state
-        .tx(move |conn| matches::answer(conn, &a, kind, id, Ok(body), now, lang))
+        .tx(move |conn| matches::answer(conn, &a, kind, id, answer, now, lang))
         .await?;
     let own = match kind {
         PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
@@ -598,8 +587,8 @@ async fn match_action(
     state
         .tx(move |conn| match action.as_str() {
             "interest" => matches::interest(conn, &a, id, now, lang),
-            "decline" => matches::decline(conn, &a, id, Ok(body), now, lang),
-            _ => matches::outcome(conn, &a, id, Ok(body), now, lang),
+            "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
+            _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
         .await?;
     Ok(see_other(&back, Some(notice)))
