@@ -14,6 +14,7 @@ mod csrf;
 mod dashboard;
 mod form;
 mod labels;
+mod posting_form;
 mod postings;
 
 use actix_web::body::{BoxBody, MessageBody};
