@@ -15,5 +15,6 @@ mod openapi;
 mod pages;
 mod permissions;
 mod postings;
+mod reference;
 mod robustness;
 mod search;
