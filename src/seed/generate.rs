@@ -7,9 +7,13 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 use super::names::{local_crop, mobile, person, short_city, sme_name, splitmix, uscc};
+use super::needs::Sme;
 use super::needs::{financing_need, recruiting_need, training_need};
-use super::offers::{audience, financing_offer, provider, recruiting_offer, training_offer};
-use super::vocabulary::trades::{trade_of, Line, Trade, TRADES};
+use super::offers::{
+    audience, financing_offer, provider, recruiting_offer, training_offer, Audience,
+};
+use super::random::weighted;
+use super::vocabulary::trades::{trade_of, TRADES};
 use super::{provider_email, sme_email, PROVIDER_SERIAL};
 use crate::db::models::Park;
 use crate::domain::posting::{Details, DEFAULT_LIFETIME_DAYS};
@@ -56,57 +60,6 @@ pub(super) struct PostingSpec {
     pub(super) submitted_at: Option<NaiveDateTime>,
     pub(super) published_at: Option<NaiveDateTime>,
     pub(super) expires_at: NaiveDateTime,
-}
-
-/// What an SME is: where, what it makes, how big.
-pub(super) struct Sme<'a> {
-    pub(super) name: String,
-    pub(super) park: &'a Park,
-    pub(super) city_name: &'static str,
-    pub(super) trade: &'static Trade,
-    pub(super) line: &'static Line,
-    pub(super) product: &'static str,
-    pub(super) size: OrgSize,
-    pub(super) employees: i32,
-}
-
-/// How a company earns its money decides how its needs are worded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Business {
-    Maker,
-    Farm,
-    Trader,
-    Service,
-}
-
-impl Sme<'_> {
-    pub(super) fn business(&self) -> Business {
-        match self.trade.letter {
-            "C" => Business::Maker,
-            "A" => Business::Farm,
-            "F" => Business::Trader,
-            "I" if !["服务", "开发", "平台", "系统"]
-                .iter()
-                .any(|s| self.product.ends_with(s)) =>
-            {
-                Business::Maker
-            }
-            _ => Business::Service,
-        }
-    }
-
-    /// "X公司位于…，主要生产…。"
-    pub(super) fn intro(&self) -> String {
-        let place = if self.park.name.contains(short_city(self.city_name)) {
-            self.park.name.clone()
-        } else {
-            format!("{}{}", self.city_name, self.park.name)
-        };
-        format!(
-            "{}位于{place}，主要{}{}。",
-            self.name, self.trade.verb, self.product
-        )
-    }
 }
 
 pub(super) fn generate(
@@ -296,13 +249,6 @@ pub(super) fn generate(
     }
 }
 
-#[derive(Default)]
-pub(super) struct Audience {
-    pub(super) regions: Vec<String>,
-    pub(super) industries: Vec<&'static str>,
-    pub(super) sizes: Vec<&'static str>,
-}
-
 struct Times {
     pub(super) status: PostingStatus,
     pub(super) created_at: NaiveDateTime,
@@ -403,21 +349,4 @@ fn timeline(
             }
         }
     }
-}
-
-pub(super) fn weighted<'a, T>(
-    rng: &mut StdRng,
-    items: &'a [T],
-    weight: impl Fn(&T) -> u32,
-) -> &'a T {
-    let total: u32 = items.iter().map(&weight).sum();
-    let mut x = rng.random_range(0..total);
-    for item in items {
-        let w = weight(item);
-        if x < w {
-            return item;
-        }
-        x -= w;
-    }
-    &items[items.len() - 1]
 }

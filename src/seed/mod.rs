@@ -16,6 +16,7 @@ mod generate;
 mod names;
 mod needs;
 mod offers;
+mod random;
 mod vocabulary;
 mod write;
 

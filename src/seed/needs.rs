@@ -6,11 +6,65 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
-use super::generate::{weighted, Business, Sme};
+use super::names::short_city;
+use super::random::weighted;
 use super::vocabulary::jobs::{Job, PERKS};
 use super::vocabulary::trades::FinancingNeed;
+use super::vocabulary::trades::{Line, Trade};
+use crate::db::models::Park;
 use crate::domain::posting::{Details, NeedFinancing, NeedRecruiting, NeedTraining, Position};
 use crate::domain::{Collateral, OrgSize, Purpose, TrainingFormat};
+
+/// What an SME is: where, what it makes, how big.
+pub(super) struct Sme<'a> {
+    pub(super) name: String,
+    pub(super) park: &'a Park,
+    pub(super) city_name: &'static str,
+    pub(super) trade: &'static Trade,
+    pub(super) line: &'static Line,
+    pub(super) product: &'static str,
+    pub(super) size: OrgSize,
+    pub(super) employees: i32,
+}
+
+/// How a company earns its money decides how its needs are worded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Business {
+    Maker,
+    Farm,
+    Trader,
+    Service,
+}
+
+impl Sme<'_> {
+    pub(super) fn business(&self) -> Business {
+        match self.trade.letter {
+            "C" => Business::Maker,
+            "A" => Business::Farm,
+            "F" => Business::Trader,
+            "I" if !["服务", "开发", "平台", "系统"]
+                .iter()
+                .any(|s| self.product.ends_with(s)) =>
+            {
+                Business::Maker
+            }
+            _ => Business::Service,
+        }
+    }
+
+    /// "X公司位于…，主要生产…。"
+    pub(super) fn intro(&self) -> String {
+        let place = if self.park.name.contains(short_city(self.city_name)) {
+            self.park.name.clone()
+        } else {
+            format!("{}{}", self.city_name, self.park.name)
+        };
+        format!(
+            "{}位于{place}，主要{}{}。",
+            self.name, self.trade.verb, self.product
+        )
+    }
+}
 
 pub(super) fn amount_text(wan: i64) -> String {
     format!("{wan}万元")

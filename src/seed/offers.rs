@@ -5,9 +5,9 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
-use super::generate::{weighted, Audience};
 use super::names::short_city;
 use super::needs::{amount_text, training_format};
+use super::random::weighted;
 use super::vocabulary::providers::{
     Product, COUNTIES, FINANCE_SUFFIXES, PRODUCTS, PROGRAMMES, RECRUIT_SUFFIXES, SERVICES,
     SPECIAL_PROVIDERS, TRAIN_SUFFIXES,
@@ -225,6 +225,13 @@ pub(super) fn training_offer(
         fee,
     });
     (title, description, details, p.industries)
+}
+
+#[derive(Default)]
+pub(super) struct Audience {
+    pub(super) regions: Vec<String>,
+    pub(super) industries: Vec<&'static str>,
+    pub(super) sizes: Vec<&'static str>,
 }
 
 /// Who an offer is for: its provider's city (often), a few industries, sizes (sometimes).

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::mail::notify_new_matches;
-use super::Side;
+use super::{Side, Suggestion};
 use crate::db::schema::{matches, postings};
 use crate::db::DbConn;
 use crate::domain::{Category, MatchStatus, PostingKind, PostingStatus};
@@ -91,13 +91,6 @@ fn structured_candidates(conn: &mut DbConn, side: &Side, limit: i64) -> AppResul
         .limit(limit)
         .select(postings::id)
         .load(conn)?)
-}
-
-#[derive(Debug)]
-pub struct Suggestion {
-    pub match_id: i64,
-    pub counterpart_id: i64,
-    pub score: f64,
 }
 
 /// Finds and stores the best counterparts of a published posting; returns the new matches.

@@ -4,8 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::candidates::Suggestion;
-use super::Side;
+use super::{Side, Suggestion};
 use crate::db::models::Posting;
 use crate::db::schema::{notification_settings, outbox as outbox_t};
 use crate::db::DbConn;

@@ -9,7 +9,7 @@ mod mail;
 mod queue;
 mod views;
 
-pub use candidates::{match_posting, Suggestion};
+pub use candidates::match_posting;
 pub use escalation::escalate_due;
 pub use handshake::{answer, decline, interest, outcome};
 pub use queue::{claim, enqueue, enqueue_published_needs, finish};
@@ -51,6 +51,14 @@ pub struct MatchRow {
     pub outcome_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A match just made: its id, the other posting and the score.
+#[derive(Debug)]
+pub struct Suggestion {
+    pub match_id: i64,
+    pub counterpart_id: i64,
+    pub score: f64,
 }
 
 /// A posting with what matching needs of its organisation.

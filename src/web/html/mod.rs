@@ -46,6 +46,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(pages_middleware))
                 .configure(browse::routes)
                 .configure(account::routes)
+                // The forms before the postings: `/needs/new` before `/needs/{id}`.
+                .configure(posting_form::routes)
                 .configure(postings::routes)
                 .configure(dashboard::routes)
                 .configure(admin::routes),

@@ -20,7 +20,7 @@ use crate::i18n::beijing;
 use crate::service::postings::{self, PostingPatch};
 use crate::state::AppState;
 
-pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut web::ServiceConfig) {
     for kind in [PostingKind::Need, PostingKind::Offer] {
         let base = format!("/{}", kind.plural());
         cfg.route(

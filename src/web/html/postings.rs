@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use super::form::Form;
 use super::labels::Labels;
-use super::posting_form;
 use super::{render, see_other, Chrome, SignedIn};
 use crate::auth::Actor;
 use crate::domain::decisions::{Answer, Decline, Outcome};
@@ -23,8 +22,6 @@ use crate::service::Paging;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    // The forms first: `/needs/new` before `/needs/{id}`.
-    posting_form::routes(cfg);
     for kind in [PostingKind::Need, PostingKind::Offer] {
         let base = format!("/{}", kind.plural());
         cfg.route(
