@@ -1,4 +1,7 @@
-//! Types that can only hold valid values. Each `parse` returns the field problem of a bad input.
+//! Types that can only hold valid values; each `parse` returns the field problem of a bad input.
+//! Here: codes and amounts (this file), closed sets with their zh/en labels (`enums`), posting
+//! bodies (`posting`), moderators' and matches' decisions (`decisions`), the status transition
+//! tables (`transitions`), reference data from the CSVs (`reference`), body reading (`input`).
 
 pub mod decisions;
 pub mod enums;

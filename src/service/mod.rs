@@ -1,4 +1,6 @@
-//! The use cases: one function, one transaction, called by the API and the pages alike.
+//! The use cases: one function, one transaction, called by the API and the pages alike. One file
+//! or folder per subject (accounts, sessions, postings, matches, admin, parks, saved searches,
+//! statistics, search); `views` are the shapes they answer with; paging and the audit log here.
 
 pub mod accounts;
 pub mod admin;
