@@ -278,14 +278,20 @@ impl Settings {
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
-            .field("database_url", &crate::db::redact(&self.database_url))
+            .field(
+                "database_url",
+                &crate::logging::redact_url(&self.database_url),
+            )
             .field("index_dir", &self.index_dir)
             .field("bind", &self.bind)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("data_dir", &self.data_dir)
             .field(
                 "smtp_url",
-                &self.smtp_url.as_ref().map(|u| crate::db::redact(u)),
+                &self
+                    .smtp_url
+                    .as_ref()
+                    .map(|u| crate::logging::redact_url(u)),
             )
             .field("mail_from", &self.mail_from)
             .field("mail_dir", &self.mail_dir)

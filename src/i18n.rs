@@ -1,12 +1,14 @@
-//! The reader's language: Chinese unless the request asks for English.
+//! The reader's language (Chinese unless the request asks for English) and time zone (Beijing
+//! time, in which pages and mail show dates and the daily digest is sent).
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::Next;
 use actix_web::HttpRequest;
+use chrono::FixedOffset;
 
-use crate::error::AppError;
+/// Beijing time (UTC+8, no daylight saving).
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -71,26 +73,6 @@ impl Lang {
             }
         }
         best.map(|(_, l)| l).unwrap_or_default()
-    }
-}
-
-/// Renders error bodies again in English when the request asks for English.
-pub async fn error_language(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let lang = Lang::of_request(req.request());
-    let res = next.call(req).await?.map_into_boxed_body();
-    if lang == Lang::Zh {
-        return Ok(res);
-    }
-    let ext = res.response().extensions();
-    let page = ext.get::<crate::web::html::RenderedPage>().is_some();
-    let err = ext.get::<AppError>().cloned().filter(|_| !page);
-    drop(ext);
-    match err {
-        Some(err) => Ok(res.map_body(|_, _| BoxBody::new(err.body(lang).to_string()))),
-        None => Ok(res),
     }
 }
 

@@ -1,5 +1,9 @@
 //! parkbridge (园企通): a marketplace where SMEs in Sichuan's industrial parks meet the
 //! state-owned platform companies that finance, recruit and train for them.
+//!
+//! Layers: `web` (pages and JSON API) → `service` (use cases) → `matching`, `search`, `notify`,
+//! `db` → `domain`, `error`, `i18n`, `logging`. `auth` gives handlers the caller; `state`,
+//! `startup`, `jobs` and `main` put the parts together. README's "Finding your way" has the map.
 
 pub mod auth;
 pub mod bench;

@@ -63,6 +63,32 @@ pub fn scrub(line: &str) -> Cow<'_, str> {
     Cow::Owned(mask_emails(&out))
 }
 
+/// Masks any text that looks like `local@domain` (what `domain::Email::masked` shows); other text is
+/// returned as it is.
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 fn is_local_char(c: char) -> bool {
     c.is_alphanumeric() || "._%+-".contains(c)
 }
@@ -218,5 +244,20 @@ mod tests {
             scrub("request status=200 ms=1.2"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/pb"),
+            "postgres://app:***@db:5432/pb"
+        );
+        assert_eq!(redact_url("postgres://app@db/pb"), "postgres://app@db/pb");
+    }
+
+    #[test]
+    fn one_address_is_masked_to_its_first_character() {
+        assert_eq!(mask_email("zhang.wei@example.com"), "z***@example.com");
+        assert_eq!(mask_email("no-at-sign"), "***");
     }
 }

@@ -92,7 +92,7 @@ impl Application {
             App::new()
                 .app_data(shared.clone())
                 .wrap(ErrorHandlers::new().default_handler(crate::web::errors::normalise))
-                .wrap(from_fn(crate::i18n::error_language))
+                .wrap(from_fn(crate::web::errors::error_language))
                 .wrap(from_fn(crate::web::observe::middleware))
                 .wrap(
                     DefaultHeaders::new()

@@ -17,6 +17,9 @@ use diesel::sql_types::{BigInt, Text};
 
 use crate::config::Settings;
 use crate::db::{self, DbConn, DbUrl};
+use crate::domain::PostingKind;
+use crate::notify::mail::PostingMail;
+use crate::notify::Mail;
 use crate::search::labelled::{self, QUERIES};
 use crate::search::query::{self, SearchParams, Sort};
 use crate::search::{indexer, SearchIndex};
@@ -373,7 +376,9 @@ pub fn mail(count: usize, smtp_url: Option<String>, dir: Option<&Path>) -> anyho
             let mut conn = state.pool.get()?;
             crate::seed::seed_demo(&mut conn, count.div_ceil(2).max(3), 1)?;
             // Only the mail measured here is pending.
-            diesel::update(crate::db::schema::outbox::table).set(crate::db::schema::outbox::status.eq("sent")).execute(&mut conn)?;
+            diesel::update(crate::db::schema::outbox::table)
+                .set(crate::db::schema::outbox::status.eq("sent"))
+                .execute(&mut conn)?;
             let users: Vec<i64> = crate::db::schema::users::table
                 .select(crate::db::schema::users::id)
                 .limit(count as i64)
@@ -381,16 +386,12 @@ pub fn mail(count: usize, smtp_url: Option<String>, dir: Option<&Path>) -> anyho
             let now = chrono::Utc::now().naive_utc();
             crate::db::transaction(&mut conn, |c| {
                 for (i, user_id) in users.iter().cycle().take(count).enumerate() {
-                    crate::notify::outbox::enqueue(
-                        c,
-                        crate::notify::outbox::Mail {
-                            kind: "posting_approved",
-                            user_id: *user_id,
-                            dedupe_key: format!("bench:{i}"),
-                            payload: serde_json::json!({"posting_id": i, "kind": "need", "title": format!("设备更新贷款 第{i}号")}),
-                        },
-                        now,
-                    )?;
+                    let mail = Mail::PostingApproved(PostingMail {
+                        posting_id: i as i64,
+                        kind: PostingKind::Need,
+                        title: format!("设备更新贷款 第{i}号"),
+                    });
+                    crate::notify::outbox::queue(c, *user_id, &format!("bench:{i}"), &mail, now)?;
                 }
                 Ok(())
             })
@@ -410,7 +411,10 @@ pub fn mail(count: usize, smtp_url: Option<String>, dir: Option<&Path>) -> anyho
         let secs = started.elapsed().as_secs_f64();
         println!("| mails | sent | failed | seconds | mails/s | to |");
         println!("| ---: | ---: | ---: | ---: | ---: | --- |");
-        println!("| {count} | {sent} | {failed} | {secs:.2} | {:.0} | {target} |", sent as f64 / secs.max(1e-9));
+        println!(
+            "| {count} | {sent} | {failed} | {secs:.2} | {:.0} | {target} |",
+            sent as f64 / secs.max(1e-9)
+        );
         Ok::<_, anyhow::Error>(())
     })?;
     let _ = std::fs::remove_dir_all(&dir);

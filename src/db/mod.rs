@@ -51,27 +51,13 @@ impl DbUrl {
         } else {
             anyhow::bail!(
                 "unsupported database URL {:?}: use sqlite://path/to/file.sqlite3 or postgres://user@host/db",
-                redact(url)
+                crate::logging::redact_url(url)
             )
         }
     }
 
     pub fn is_postgres(&self) -> bool {
         matches!(self, DbUrl::Postgres(_))
-    }
-}
-
-/// The URL with any password replaced, for messages and logs.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
     }
 }
 
@@ -223,14 +209,5 @@ mod tests {
         assert!(DbUrl::parse("postgres://u@h/db").unwrap().is_postgres());
         assert!(DbUrl::parse("mysql://u@h/db").is_err());
         assert!(DbUrl::parse("sqlite://").is_err());
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/pb"),
-            "postgres://app:***@db:5432/pb"
-        );
-        assert_eq!(redact("postgres://app@db/pb"), "postgres://app@db/pb");
     }
 }

@@ -1,10 +1,23 @@
-//! Closed sets of values, each stored and sent as its snake_case name.
+//! Closed sets of values, each stored and sent as its snake_case name, and each value's name in
+//! Chinese and English: the one table of labels that pages, mail and matching reasons use.
 
 use crate::error::Problem;
+use crate::i18n::Lang;
 
-/// Declares an enum whose values are known strings, with `as_str`, `parse` and `ALL`.
+/// A value of a closed set with its names: what pages list in selects and show in tags.
+pub trait Labelled: Copy + 'static {
+    /// Every value, in the order of declaration.
+    fn all() -> &'static [Self];
+    /// The stored name (`pending_review`).
+    fn name(self) -> &'static str;
+    /// What a reader sees (待审核, Awaiting review).
+    fn label(self, lang: Lang) -> &'static str;
+}
+
+/// Declares an enum whose values are known strings, with `as_str`, `parse` and `ALL`, and the
+/// Chinese and English label of each value: `Variant = "stored_name" ("中文", "English")`.
 macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal ($zh:literal, $en:literal)),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -15,6 +28,22 @@ macro_rules! str_enum {
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            pub fn en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+
+            /// The label in the reader's language.
+            pub fn label(self, lang: impl std::borrow::Borrow<Lang>) -> &'static str {
+                match lang.borrow() {
+                    Lang::Zh => self.zh(),
+                    Lang::En => self.en(),
+                }
             }
 
             pub fn parse(s: &str) -> Result<Self, Problem> {
@@ -30,6 +59,20 @@ macro_rules! str_enum {
                     tracing::error!(value = s, kind = stringify!($name), "unknown value in the database");
                     Self::ALL[0]
                 })
+            }
+        }
+
+        impl Labelled for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn label(self, lang: Lang) -> &'static str {
+                $name::label(self, lang)
             }
         }
 
@@ -67,10 +110,10 @@ macro_rules! str_enum {
 }
 
 str_enum!(Role {
-    Sme = "sme",
-    Provider = "provider",
-    ParkAdmin = "park_admin",
-    PlatformAdmin = "platform_admin",
+    Sme = "sme" ("中小企业", "SME"),
+    Provider = "provider" ("平台公司", "Platform company"),
+    ParkAdmin = "park_admin" ("园区管理员", "Park administrator"),
+    PlatformAdmin = "platform_admin" ("平台管理员", "Platform administrator"),
 });
 
 impl Role {
@@ -80,138 +123,224 @@ impl Role {
 }
 
 str_enum!(UserStatus {
-    Active = "active",
-    Suspended = "suspended",
+    Active = "active" ("正常", "Active"),
+    Suspended = "suspended" ("已停用", "Suspended"),
 });
 
 str_enum!(OrgKind {
-    Sme = "sme",
-    Provider = "provider",
+    Sme = "sme" ("中小企业", "SME"),
+    Provider = "provider" ("平台公司", "Platform company"),
 });
 
 str_enum!(OrgStatus {
-    Pending = "pending",
-    Verified = "verified",
-    Rejected = "rejected",
+    Pending = "pending" ("待认证", "Awaiting verification"),
+    Verified = "verified" ("已认证", "Verified"),
+    Rejected = "rejected" ("认证未通过", "Not verified"),
 });
 
 str_enum!(OrgSize {
-    Micro = "micro",
-    Small = "small",
-    Medium = "medium",
-    Large = "large",
+    Micro = "micro" ("微型", "Micro"),
+    Small = "small" ("小型", "Small"),
+    Medium = "medium" ("中型", "Medium"),
+    Large = "large" ("大型", "Large"),
 });
 
 str_enum!(ParkKind {
-    EconomicDevelopmentZone = "economic_development_zone",
-    IndustrialPark = "industrial_park",
-    AgriculturalDemonstrationPark = "agricultural_demonstration_park",
-    FreeTradeZone = "free_trade_zone",
+    EconomicDevelopmentZone = "economic_development_zone" ("经济技术开发区", "Economic development zone"),
+    IndustrialPark = "industrial_park" ("工业园区", "Industrial park"),
+    AgriculturalDemonstrationPark = "agricultural_demonstration_park" ("农业示范园区", "Agricultural park"),
+    FreeTradeZone = "free_trade_zone" ("自由贸易区", "Free trade zone"),
 });
 
 str_enum!(ParkLevel {
-    National = "national",
-    Provincial = "provincial",
+    National = "national" ("国家级", "National"),
+    Provincial = "provincial" ("省级", "Provincial"),
 });
 
 str_enum!(PostingKind {
-    Need = "need",
-    Offer = "offer",
+    Need = "need" ("需求", "Need"),
+    Offer = "offer" ("服务", "Offer"),
 });
 
+impl PostingKind {
+    /// What a posting of this kind is matched with.
+    pub fn counterpart(self) -> PostingKind {
+        match self {
+            PostingKind::Need => PostingKind::Offer,
+            PostingKind::Offer => PostingKind::Need,
+        }
+    }
+
+    /// The first segment of the pages and API paths of this kind: `needs`, `offers`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            PostingKind::Need => "needs",
+            PostingKind::Offer => "offers",
+        }
+    }
+}
+
 str_enum!(Category {
-    Financing = "financing",
-    Recruiting = "recruiting",
-    Training = "training",
+    Financing = "financing" ("融资", "Financing"),
+    Recruiting = "recruiting" ("招工", "Recruiting"),
+    Training = "training" ("培训", "Training"),
 });
 
 str_enum!(PostingStatus {
-    Draft = "draft",
-    PendingReview = "pending_review",
-    Published = "published",
-    Rejected = "rejected",
-    Closed = "closed",
-    Expired = "expired",
+    Draft = "draft" ("草稿", "Draft"),
+    PendingReview = "pending_review" ("待审核", "Awaiting review"),
+    Published = "published" ("已发布", "Published"),
+    Rejected = "rejected" ("已驳回", "Rejected"),
+    Closed = "closed" ("已关闭", "Closed"),
+    Expired = "expired" ("已过期", "Expired"),
 });
 
-str_enum!(RejectCode {
-    Incomplete = "incomplete",
-    Duplicate = "duplicate",
-    NotEligible = "not_eligible",
-    Inappropriate = "inappropriate",
-    Other = "other",
-});
+str_enum!(
+    /// What happened to a posting, as its timeline shows it.
+    PostingAction {
+        Created = "created" ("创建", "Created"),
+        Edited = "edited" ("修改", "Edited"),
+        Submitted = "submitted" ("提交审核", "Submitted for review"),
+        Approved = "approved" ("审核通过", "Approved"),
+        Rejected = "rejected" ("驳回", "Rejected"),
+        Closed = "closed" ("关闭", "Closed"),
+        Expired = "expired" ("过期", "Expired"),
+        Withdrawn = "withdrawn" ("机构认证被驳回，暂停发布", "Taken down: the organisation was rejected"),
+        Reinstated = "reinstated" ("机构重新通过认证，恢复发布", "Published again: the organisation was verified"),
+    }
+);
+
+str_enum!(
+    /// Why a moderator rejected a posting or an organisation.
+    RejectCode {
+        Incomplete = "incomplete" ("信息不完整", "Incomplete"),
+        Duplicate = "duplicate" ("重复发布", "Duplicate"),
+        NotEligible = "not_eligible" ("不符合条件", "Not eligible"),
+        Inappropriate = "inappropriate" ("内容不当", "Inappropriate"),
+        Other = "other" ("其他原因", "Other"),
+    }
+);
 
 impl RejectCode {
-    pub fn label_zh(self) -> &'static str {
+    /// The reason as the end of an English sentence ("Reason: the information is incomplete").
+    pub fn reason_en(self) -> &'static str {
         match self {
-            RejectCode::Incomplete => "信息不完整",
-            RejectCode::Duplicate => "重复发布",
-            RejectCode::NotEligible => "不符合条件",
-            RejectCode::Inappropriate => "内容不当",
-            RejectCode::Other => "其他原因",
+            RejectCode::Incomplete => "the information is incomplete",
+            RejectCode::Duplicate => "it duplicates another posting",
+            RejectCode::NotEligible => "it does not meet the conditions",
+            RejectCode::Inappropriate => "the content is inappropriate",
+            RejectCode::Other => "another reason",
         }
     }
 }
 
 str_enum!(MatchStatus {
-    Suggested = "suggested",
-    SmeInterested = "sme_interested",
-    ProviderInterested = "provider_interested",
-    Connected = "connected",
-    Succeeded = "succeeded",
-    Failed = "failed",
-    Declined = "declined",
+    Suggested = "suggested" ("系统推荐", "Suggested"),
+    SmeInterested = "sme_interested" ("企业有意向", "SME interested"),
+    ProviderInterested = "provider_interested" ("服务方有意向", "Provider interested"),
+    Connected = "connected" ("已对接", "Connected"),
+    Succeeded = "succeeded" ("对接成功", "Succeeded"),
+    Failed = "failed" ("未成功", "Did not work out"),
+    Declined = "declined" ("已婉拒", "Declined"),
 });
 
+str_enum!(
+    /// Why one side declined a match.
+    DeclineCode {
+        NotRelevant = "not_relevant" ("不相关", "Not relevant"),
+        TermsUnacceptable = "terms_unacceptable" ("条件不合适", "Terms do not suit"),
+        AlreadySolved = "already_solved" ("已解决", "Already solved"),
+        NoCapacity = "no_capacity" ("无法承接", "No capacity"),
+        NoResponse = "no_response" ("对方未回应", "No response"),
+        Other = "other" ("其他原因", "Other"),
+        OrganizationWithdrawn = "organization_withdrawn" ("一方机构认证被驳回", "An organisation was rejected"),
+    }
+);
+
 str_enum!(Purpose {
-    WorkingCapital = "working_capital",
-    Equipment = "equipment",
-    Expansion = "expansion",
-    Rnd = "rnd",
-    Trade = "trade",
-    Other = "other",
+    WorkingCapital = "working_capital" ("流动资金", "Working capital"),
+    Equipment = "equipment" ("设备购置", "Equipment"),
+    Expansion = "expansion" ("扩大产能", "Expansion"),
+    Rnd = "rnd" ("研发", "R&D"),
+    Trade = "trade" ("贸易融资", "Trade finance"),
+    Other = "other" ("其他", "Other"),
 });
 
 str_enum!(Collateral {
-    None = "none",
-    Property = "property",
-    Equipment = "equipment",
-    Receivables = "receivables",
-    Ip = "ip",
-    Guarantee = "guarantee",
-    Orders = "orders",
+    None = "none" ("信用（无抵押）", "None (unsecured)"),
+    Property = "property" ("房产", "Property"),
+    Equipment = "equipment" ("设备", "Equipment"),
+    Receivables = "receivables" ("应收账款", "Receivables"),
+    Ip = "ip" ("知识产权", "Intellectual property"),
+    Guarantee = "guarantee" ("担保", "Guarantee"),
+    Orders = "orders" ("订单", "Orders"),
 });
+
+impl Collateral {
+    /// The collateral as a lender says it: 设备抵押, 应收账款质押, 担保, 信用（无抵押）.
+    pub fn phrase_zh(self) -> String {
+        let suffix = match self {
+            Collateral::Property | Collateral::Equipment => "抵押",
+            Collateral::Receivables | Collateral::Ip | Collateral::Orders => "质押",
+            Collateral::None | Collateral::Guarantee => "",
+        };
+        format!("{}{suffix}", self.zh())
+    }
+
+    /// The collateral inside an English sentence ("accepts equipment as collateral").
+    pub fn phrase_en(self) -> &'static str {
+        match self {
+            Collateral::None => "unsecured credit (no collateral)",
+            Collateral::Property => "property as collateral",
+            Collateral::Equipment => "equipment as collateral",
+            Collateral::Receivables => "pledged receivables",
+            Collateral::Ip => "pledged intellectual property",
+            Collateral::Guarantee => "a guarantee",
+            Collateral::Orders => "pledged orders",
+        }
+    }
+}
 
 str_enum!(TrainingFormat {
-    Onsite = "onsite",
-    Online = "online",
-    Either = "either",
+    Onsite = "onsite" ("线下", "On site"),
+    Online = "online" ("线上", "Online"),
+    Either = "either" ("线上线下均可", "Either"),
 });
 
+impl TrainingFormat {
+    /// The format inside an English sentence ("the need wants on site training").
+    pub fn phrase_en(self) -> &'static str {
+        match self {
+            TrainingFormat::Onsite => "on site",
+            TrainingFormat::Online => "online",
+            TrainingFormat::Either => "on site or online",
+        }
+    }
+}
+
 str_enum!(Fee {
-    Free = "free",
-    Subsidized = "subsidized",
-    Paid = "paid",
+    Free = "free" ("免费", "Free"),
+    Subsidized = "subsidized" ("政府补贴", "Subsidised"),
+    Paid = "paid" ("收费", "Paid"),
 });
 
 str_enum!(RecruitingService {
-    JobFair = "job_fair",
-    Headhunting = "headhunting",
-    LaborDispatch = "labor_dispatch",
-    Campus = "campus",
-    OnlinePosting = "online_posting",
+    JobFair = "job_fair" ("招聘会", "Job fairs"),
+    Headhunting = "headhunting" ("猎头", "Headhunting"),
+    LaborDispatch = "labor_dispatch" ("劳务派遣", "Labour dispatch"),
+    Campus = "campus" ("校园招聘", "Campus hiring"),
+    OnlinePosting = "online_posting" ("网络招聘", "Online job posts"),
 });
 
 str_enum!(AlertFrequency {
-    Daily = "daily",
-    Weekly = "weekly",
+    Daily = "daily" ("每天", "Daily"),
+    Weekly = "weekly" ("每周", "Weekly"),
 });
 
 str_enum!(MatchEmails {
-    Immediate = "immediate",
-    Daily = "daily",
-    Off = "off",
+    Immediate = "immediate" ("即时", "Immediately"),
+    Daily = "daily" ("每日汇总", "Daily digest"),
+    Off = "off" ("不接收", "Off"),
 });
 
 #[cfg(test)]
@@ -234,5 +363,40 @@ mod tests {
             "\"sme_interested\""
         );
         assert!(serde_json::from_str::<OrgSize>("\"huge\"").is_err());
+    }
+
+    #[test]
+    fn every_value_has_a_chinese_and_an_english_label() {
+        fn check<E: Labelled + std::fmt::Debug>(all: &[E]) {
+            for v in all {
+                let (zh, en) = (v.label(Lang::Zh), v.label(Lang::En));
+                assert!(!zh.is_ascii(), "{v:?}: {zh}");
+                assert!(
+                    !en.is_empty() && en.is_ascii() && en != v.name(),
+                    "{v:?}: {en}"
+                );
+            }
+        }
+        check(Role::ALL);
+        check(UserStatus::ALL);
+        check(OrgKind::ALL);
+        check(OrgStatus::ALL);
+        check(OrgSize::ALL);
+        check(ParkKind::ALL);
+        check(ParkLevel::ALL);
+        check(PostingKind::ALL);
+        check(Category::ALL);
+        check(PostingStatus::ALL);
+        check(PostingAction::ALL);
+        check(RejectCode::ALL);
+        check(MatchStatus::ALL);
+        check(DeclineCode::ALL);
+        check(Purpose::ALL);
+        check(Collateral::ALL);
+        check(TrainingFormat::ALL);
+        check(Fee::ALL);
+        check(RecruitingService::ALL);
+        check(AlertFrequency::ALL);
+        check(MatchEmails::ALL);
     }
 }

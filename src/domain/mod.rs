@@ -1,9 +1,14 @@
-//! Types that can only hold valid values. Each `parse` returns the field problem of a bad input.
+//! Types that can only hold valid values; each `parse` returns the field problem of a bad input.
+//! Here: codes and amounts (this file), closed sets with their zh/en labels (`enums`), posting
+//! bodies (`posting`), moderators' and matches' decisions (`decisions`), the status transition
+//! tables (`transitions`), reference data from the CSVs (`reference`), body reading (`input`).
 
+pub mod decisions;
 pub mod enums;
 pub mod input;
 pub mod posting;
 pub mod reference;
+pub mod transitions;
 
 pub use enums::*;
 
@@ -62,17 +67,9 @@ impl Uscc {
     }
 }
 
-/// Masks any text that looks like `local@domain` as [`Email::masked`] does; other text is
-/// returned as it is.
-pub fn mask_email(address: &str) -> String {
-    match address.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => "***".to_string(),
-    }
-}
+// Kept here for the callers that still name it (src/service/sessions.rs); it lives with the log
+// scrubber.
+pub use crate::logging::mask_email;
 
 /// An email address, trimmed and lower-cased: addresses compare case-insensitively. Its
 /// `Debug` is masked (`z***@example.com`), so a stray `?email` in a log line leaks nothing.
@@ -226,6 +223,9 @@ impl Industry {
     }
     pub fn as_str(&self) -> &'static str {
         self.0.section
+    }
+    pub fn section(&self) -> &'static reference::IndustrySection {
+        self.0
     }
 }
 
@@ -385,7 +385,6 @@ mod tests {
             Email::parse("张伟@例子.中国").unwrap().masked(),
             "张***@例子.中国"
         );
-        assert_eq!(mask_email("no-at-sign"), "***");
     }
 
     #[test]

@@ -25,6 +25,9 @@ use crate::config::Settings;
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// An upper bound for a whole delivery, whatever the server does; below the worker's lease.
 pub const SEND_DEADLINE: Duration = Duration::from_secs(90);
+/// Messages in flight at once (SMTP connections, at most); the worker claims as many rows at a
+/// time.
+pub const SEND_CONCURRENCY: usize = 8;
 
 #[derive(Clone)]
 pub enum Mailer {
@@ -72,13 +75,13 @@ impl Mailer {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
         match settings.smtp_url.as_deref().map(str::trim) {
             Some(url) if !url.is_empty() => {
-                let display = crate::db::redact(url);
+                let display = crate::logging::redact_url(url);
                 let builder = SmtpTransport::from_url(url)
                     .map_err(|e| anyhow::anyhow!("PARKBRIDGE_SMTP_URL {display:?}: {e}"))?
                     .timeout(Some(SMTP_TIMEOUT))
                     .pool_config(
                         PoolConfig::new()
-                            .max_size(crate::notify::worker::SEND_CONCURRENCY as u32)
+                            .max_size(SEND_CONCURRENCY as u32)
                             .idle_timeout(Duration::from_secs(30)),
                     );
                 Ok(Mailer::Smtp(Box::new(SmtpMailer {

@@ -1,15 +1,19 @@
-//! Notifications. Every mail starts as an outbox row written in the transaction of the event
-//! that causes it; a worker delivers the rows.
+//! Notifications. Every mail is a [`Mail`] value that a service queues as an outbox row in the
+//! transaction of the event that causes it; a worker delivers the rows.
 //!
+//! - `mail`: the kinds of mail and what each carries;
 //! - `outbox`: writing rows (with their dedupe key and stable Message-ID);
 //! - `render`: a row → a `lettre::Message` from the templates in `templates/email/<kind>/`;
 //! - `mailer`: SMTP or `.eml` files;
 //! - `worker`: claims due rows with a lease, sends them, retries with backoff.
 
+pub mod mail;
 pub mod mailer;
 pub mod outbox;
 pub mod render;
 pub mod worker;
+
+pub use mail::{Mail, MailKind};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -42,15 +46,6 @@ impl Topic {
         let id = s.strip_prefix("saved_search:")?.parse().ok()?;
         Some(Topic::SavedSearch(id))
     }
-
-    /// The topic of a kind of mail; `None` for essential mail, which has no unsubscribe link.
-    pub fn of_kind(kind: &str, saved_search_id: Option<i64>) -> Option<Topic> {
-        match kind {
-            "new_matches" | "match_interest" => Some(Topic::MatchEmails),
-            "saved_search_digest" => saved_search_id.map(Topic::SavedSearch),
-            _ => None,
-        }
-    }
 }
 
 /// Turns `topic` off for `user_id` and drops that user's queued mail of the topic that no
@@ -66,7 +61,7 @@ pub fn unsubscribe(
     if exists == 0 {
         return Err(AppError::NotFound);
     }
-    let kinds: &[&str] = match topic {
+    match topic {
         Topic::MatchEmails => {
             let updated = diesel::update(notification_settings::table.find(user_id))
                 .set((
@@ -83,7 +78,6 @@ pub fn unsubscribe(
                     ))
                     .execute(conn)?;
             }
-            &["new_matches", "match_interest"]
         }
         Topic::SavedSearch(id) => {
             diesel::delete(
@@ -92,9 +86,9 @@ pub fn unsubscribe(
                     .filter(saved_searches::user_id.eq(user_id)),
             )
             .execute(conn)?;
-            &["saved_search_digest"]
         }
-    };
+    }
+    let kinds: Vec<&str> = topic.kinds().iter().map(|k| k.as_str()).collect();
     let queued: Vec<(i64, String, String)> = outbox_t::table
         .filter(outbox_t::recipient_user_id.eq(user_id))
         .filter(outbox_t::status.eq("pending"))
@@ -109,10 +103,7 @@ pub fn unsubscribe(
     let drop: Vec<i64> = queued
         .into_iter()
         .filter(|(_, kind, payload)| {
-            let saved = serde_json::from_str::<serde_json::Value>(payload)
-                .ok()
-                .and_then(|v| v["saved_search_id"].as_i64());
-            Topic::of_kind(kind, saved).as_ref() == Some(topic)
+            Mail::from_row(kind, payload).is_ok_and(|m| m.topic().as_ref() == Some(topic))
         })
         .map(|(id, _, _)| id)
         .collect();
@@ -133,14 +124,5 @@ mod tests {
         }
         assert_eq!(Topic::parse("saved_search:x"), None);
         assert_eq!(Topic::parse("everything"), None);
-        assert_eq!(Topic::of_kind("password_reset", None), None);
-        assert_eq!(
-            Topic::of_kind("match_interest", None),
-            Some(Topic::MatchEmails)
-        );
-        assert_eq!(
-            Topic::of_kind("saved_search_digest", Some(3)),
-            Some(Topic::SavedSearch(3))
-        );
     }
 }

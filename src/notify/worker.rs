@@ -11,7 +11,7 @@ use actix_web::web::Data;
 use chrono::{Duration, NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 
-use super::mailer::{truncate, SendError};
+use super::mailer::{truncate, SendError, SEND_CONCURRENCY};
 use super::render;
 use crate::db::models::OutboxRow;
 use crate::db::schema::outbox;
@@ -26,8 +26,6 @@ pub const MAX_ATTEMPTS: i32 = 10;
 pub const LEASE: Duration = Duration::minutes(2);
 /// Rows delivered per pass of the worker.
 pub const BATCH: usize = 50;
-/// Messages in flight at once (SMTP connections, at most); also the rows claimed at a time.
-pub const SEND_CONCURRENCY: usize = 8;
 /// The first retry waits this long; each further one twice as long, up to [`MAX_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::seconds(5);
 pub const MAX_BACKOFF: Duration = Duration::hours(1);
@@ -261,7 +259,7 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::info!(
                     id = row.id,
                     kind = %row.kind,
-                    to = %crate::domain::mask_email(&row.recipient_email),
+                    to = %crate::logging::mask_email(&row.recipient_email),
                     attempt = row.attempts + 1,
                     retry_in_secs = backoff(row.attempts).num_seconds(),
                     error = %error,
@@ -273,7 +271,7 @@ async fn deliver_wave(state: &AppState, limit: usize) -> anyhow::Result<Delivery
                 tracing::warn!(
                     id = row.id,
                     kind = %row.kind,
-                    to = %crate::domain::mask_email(&row.recipient_email),
+                    to = %crate::logging::mask_email(&row.recipient_email),
                     attempts = row.attempts + 1,
                     error = %error,
                     "mail given up (dead letter)"

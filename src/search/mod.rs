@@ -21,6 +21,8 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
+use crate::domain::Category;
+
 /// Bump when the schema or the analyser changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
 pub const ANALYZER: &str = "zh_jieba_lower";
@@ -262,15 +264,23 @@ fn clear_dir(dir: &Path) -> anyhow::Result<()> {
 pub const KIND_NEED: u64 = 0;
 pub const KIND_OFFER: u64 = 1;
 
+/// A category as the index stores it (0, 1, 2); a stored name that is not one counts as training.
 pub fn category_code(c: &str) -> u64 {
-    match c {
-        "financing" => 0,
-        "recruiting" => 1,
+    match Category::parse(c) {
+        Ok(Category::Financing) => 0,
+        Ok(Category::Recruiting) => 1,
         _ => 2,
     }
 }
 
-pub const CATEGORY_NAMES: [&str; 3] = ["financing", "recruiting", "training"];
+/// The category of an index code, the inverse of [`category_code`].
+pub fn category_of_code(code: u64) -> Category {
+    match code {
+        0 => Category::Financing,
+        1 => Category::Recruiting,
+        _ => Category::Training,
+    }
+}
 
 /// An industry section letter as a number, 1 (A) to 20 (T); 0 means "every industry".
 pub fn industry_code(s: &str) -> u64 {

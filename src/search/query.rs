@@ -18,7 +18,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
 
 use super::{
-    category_code, city_number, industry_code, SearchIndex, CATEGORY_NAMES, KIND_NEED, KIND_OFFER,
+    category_code, category_of_code, city_number, industry_code, SearchIndex, KIND_NEED, KIND_OFFER,
 };
 use crate::auth::NeedAudience;
 use crate::domain::reference::CITIES;
@@ -54,14 +54,12 @@ pub struct SearchParams {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     #[serde(rename = "type")]
-    #[schema(value_type = PostingKind)]
-    pub kind: &'static str,
+    pub kind: PostingKind,
     pub id: i64,
     pub title: String,
     /// HTML-escaped text with `<mark>…</mark>` around the words found.
     pub snippet: String,
-    #[schema(value_type = Category)]
-    pub category: &'static str,
+    pub category: Category,
     pub city_code: Option<String>,
     pub park_id: Option<i64>,
     pub organization_name: String,
@@ -321,11 +319,15 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
             .and_then(|v| v.as_i64())
             .unwrap_or(0);
         items.push(Hit {
-            kind: if kind == KIND_NEED { "need" } else { "offer" },
+            kind: if kind == KIND_NEED {
+                PostingKind::Need
+            } else {
+                PostingKind::Offer
+            },
             id: u(f.id) as i64,
             title: s(f.title),
             snippet,
-            category: CATEGORY_NAMES[(category as usize).min(2)],
+            category: category_of_code(category),
             city_code: (city != 0).then(|| city.to_string()),
             park_id: (park != 0).then_some(park as i64),
             organization_name: s(f.org_name),
@@ -514,8 +516,9 @@ impl Collector for FacetCollector {
         let mut facets = Facets::default();
         facets.kind.insert("need".into(), total.kind[0]);
         facets.kind.insert("offer".into(), total.kind[1]);
-        for (i, name) in CATEGORY_NAMES.iter().enumerate() {
-            facets.category.insert(name.to_string(), total.category[i]);
+        for (i, n) in total.category.iter().enumerate() {
+            let name = category_of_code(i as u64).as_str();
+            facets.category.insert(name.to_string(), *n);
         }
         for city in CITIES.iter() {
             let n = total

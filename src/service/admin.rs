@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::accounts::organization_view;
 use super::postings::{parse_rejection, views};
-use super::views::{AuditView, ListView, OrganizationView};
+use super::views::{AuditView, ListView, OrganizationView, PostingView};
 use super::{audit, Paging};
 use crate::auth::Actor;
 use crate::db::models::{AuditEntry, Organization, Posting};
@@ -160,6 +161,34 @@ impl QueueType {
     }
 }
 
+impl Serialize for QueueType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One item of the review queue: what waits (with `queue` naming the queue) and since when.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub queue: QueueType,
+    pub waiting_since: DateTime<Utc>,
+    #[serde(flatten)]
+    pub waiting: Waiting,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Waiting {
+    /// `"type": "organization"` beside the organisation's fields.
+    Organization {
+        #[serde(rename = "type")]
+        kind: QueueType,
+        #[serde(flatten)]
+        org: OrganizationView,
+    },
+    Posting(PostingView),
+}
+
 /// Most items one queue type loads before paging (a queue this long is a backlog to fix).
 const QUEUE_LIMIT: i64 = 2000;
 
@@ -169,7 +198,7 @@ pub fn queue(
     actor: &Actor,
     only: Option<QueueType>,
     paging: Paging,
-) -> AppResult<ListView<Value>> {
+) -> AppResult<ListView<QueueItem>> {
     let types: Vec<QueueType> = match only {
         Some(t) => vec![t],
         None => vec![
@@ -184,7 +213,7 @@ pub fn queue(
     } else {
         Some(actor.park_id.unwrap_or(-1))
     };
-    let mut items: Vec<(NaiveDateTime, i64, Value)> = Vec::new();
+    let mut items: Vec<(NaiveDateTime, i64, QueueItem)> = Vec::new();
     for t in types {
         match t {
             QueueType::Organization => {
@@ -202,12 +231,16 @@ pub fn queue(
                     .select((organizations::id, organizations::created_at))
                     .load(conn)?;
                 for (id, since) in ids {
-                    let mut v = serde_json::to_value(organization_view(conn, id, true)?)
-                        .map_err(AppError::internal)?;
-                    v["type"] = json!("organization");
-                    v["queue"] = json!("organization");
-                    v["waiting_since"] = json!(since.and_utc());
-                    items.push((since, id, v));
+                    let org = organization_view(conn, id, true)?;
+                    let item = QueueItem {
+                        queue: QueueType::Organization,
+                        waiting_since: since.and_utc(),
+                        waiting: Waiting::Organization {
+                            kind: QueueType::Organization,
+                            org,
+                        },
+                    };
+                    items.push((since, id, item));
                 }
             }
             QueueType::Need | QueueType::Offer | QueueType::Escalated => {
@@ -242,10 +275,12 @@ pub fn queue(
                         _ => p.submitted_at,
                     }
                     .unwrap_or(p.updated_at);
-                    let mut v = serde_json::to_value(view).map_err(AppError::internal)?;
-                    v["queue"] = json!(t.as_str());
-                    v["waiting_since"] = json!(since.and_utc());
-                    items.push((since, p.id, v));
+                    let item = QueueItem {
+                        queue: t,
+                        waiting_since: since.and_utc(),
+                        waiting: Waiting::Posting(view),
+                    };
+                    items.push((since, p.id, item));
                 }
             }
         }

@@ -1,9 +1,12 @@
-//! The use cases: one function, one transaction, called by the API and the pages alike.
+//! The use cases: one function, one transaction, called by the API and the pages alike. One file
+//! or folder per subject (accounts, sessions, postings, matches, admin, parks, saved searches,
+//! statistics, search); `views` are the shapes they answer with; paging and the audit log here.
 
 pub mod accounts;
 pub mod admin;
 pub mod matches;
 pub mod parks;
+mod permissions;
 pub mod postings;
 pub mod saved;
 pub mod searching;

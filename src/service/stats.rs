@@ -4,14 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::auth::Actor;
 use crate::db::models::Park;
 use crate::db::schema::{matches, organizations, parks, postings};
 use crate::db::DbConn;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Range {
@@ -20,7 +21,72 @@ pub struct Range {
     pub to: Option<NaiveDateTime>,
 }
 
+/// `?park_id=&from=&to=` as the query string gives them.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatsQuery {
+    pub park_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn time(name: &str, v: Option<&str>) -> AppResult<Option<NaiveDateTime>> {
+    let Some(v) = v.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(t.naive_utc()));
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "{name}={v:?} is not a date (2026-01-31) or an RFC 3339 time"
+            ))
+        })
+}
+
 impl Range {
+    /// The range `actor` asked for: a park admin always gets their own park (asking for another
+    /// is refused); `from`/`to` are dates (2026-01-31) or RFC 3339 times.
+    pub fn for_actor(actor: &Actor, q: &StatsQuery) -> AppResult<Range> {
+        let park_id = match q
+            .park_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(p) => Some(
+                p.parse::<i64>()
+                    .map_err(|_| AppError::BadRequest(format!("park_id={p:?} is not a number")))?,
+            ),
+            None => None,
+        };
+        let park_id = if actor.is_platform_admin() {
+            park_id
+        } else {
+            match park_id {
+                Some(p) if Some(p) != actor.park_id => {
+                    return Err(actor.refuse("park administrators see their own park's statistics"))
+                }
+                _ => actor.park_id,
+            }
+        };
+        let (from, to) = (
+            time("from", q.from.as_deref())?,
+            time("to", q.to.as_deref())?,
+        );
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(AppError::BadRequest(
+                    "from is after to / 开始日期晚于结束日期".into(),
+                ));
+            }
+        }
+        Ok(Range { park_id, from, to })
+    }
+
     fn contains(&self, t: NaiveDateTime) -> bool {
         self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|to| t < to)
     }

@@ -5,7 +5,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::db::models::{AuditEntry, Organization, Park, Posting, PostingEvent, User};
-use crate::domain::reference;
+use crate::domain::{
+    reference, Category, OrgKind, OrgSize, OrgStatus, ParkKind, ParkLevel, PostingAction,
+    PostingKind, PostingStatus, RejectCode, Role, UserStatus,
+};
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
@@ -17,12 +20,10 @@ pub struct UserView {
     pub email: String,
     pub display_name: String,
     pub phone: Option<String>,
-    #[schema(value_type = crate::domain::Role)]
-    pub role: String,
+    pub role: Role,
     pub organization_id: Option<i64>,
     pub park_id: Option<i64>,
-    #[schema(value_type = crate::domain::UserStatus)]
-    pub status: String,
+    pub status: UserStatus,
     pub email_confirmed: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -34,10 +35,10 @@ impl From<&User> for UserView {
             email: u.email.clone(),
             display_name: u.display_name.clone(),
             phone: u.phone.clone(),
-            role: u.role.clone(),
+            role: Role::from_db(&u.role),
             organization_id: u.organization_id,
             park_id: u.park_id,
-            status: u.status.clone(),
+            status: UserStatus::from_db(&u.status),
             email_confirmed: u.email_confirmed_at.is_some(),
             created_at: utc(u.created_at),
         }
@@ -48,13 +49,11 @@ impl From<&User> for UserView {
 pub struct ParkView {
     pub id: i64,
     pub name: String,
-    #[schema(value_type = crate::domain::ParkKind)]
-    pub kind: String,
+    pub kind: ParkKind,
     pub city_code: String,
     pub city_name: String,
     pub city_name_en: String,
-    #[schema(value_type = crate::domain::ParkLevel)]
-    pub level: String,
+    pub level: ParkLevel,
 }
 
 impl From<&Park> for ParkView {
@@ -63,11 +62,11 @@ impl From<&Park> for ParkView {
         ParkView {
             id: p.id,
             name: p.name.clone(),
-            kind: p.kind.clone(),
+            kind: ParkKind::from_db(&p.kind),
             city_code: p.city_code.clone(),
             city_name: city.map(|c| c.name_zh).unwrap_or_default().to_string(),
             city_name_en: city.map(|c| c.name_en).unwrap_or_default().to_string(),
-            level: p.level.clone(),
+            level: ParkLevel::from_db(&p.level),
         }
     }
 }
@@ -81,26 +80,24 @@ pub struct Contact {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rejection {
-    pub reason_code: String,
+    #[schema(value_type = String)]
+    pub reason_code: RejectCode,
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrganizationView {
     pub id: i64,
-    #[schema(value_type = crate::domain::OrgKind)]
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
     pub uscc: String,
     pub park_id: Option<i64>,
     pub park: Option<ParkRef>,
     pub industry: String,
     pub industry_name: String,
-    #[schema(value_type = crate::domain::OrgSize)]
-    pub size: String,
+    pub size: OrgSize,
     pub employees: Option<i32>,
-    #[schema(value_type = crate::domain::OrgStatus)]
-    pub status: String,
+    pub status: OrgStatus,
     pub rejection: Option<Rejection>,
     /// Only for the organisation's own users, admins, and (later) connected counterparts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,7 +127,7 @@ impl OrganizationView {
     pub fn new(o: &Organization, park: Option<&Park>, show_contact: bool) -> Self {
         OrganizationView {
             id: o.id,
-            kind: o.kind.clone(),
+            kind: OrgKind::from_db(&o.kind),
             name: o.name.clone(),
             uscc: o.uscc.clone(),
             park_id: o.park_id,
@@ -140,11 +137,11 @@ impl OrganizationView {
                 .map(|i| i.name_zh)
                 .unwrap_or_default()
                 .to_string(),
-            size: o.size.clone(),
+            size: OrgSize::from_db(&o.size),
             employees: o.employees,
-            status: o.status.clone(),
+            status: OrgStatus::from_db(&o.status),
             rejection: o.reject_code.as_ref().map(|c| Rejection {
-                reason_code: c.clone(),
+                reason_code: RejectCode::from_db(c),
                 note: o.reject_note.clone(),
             }),
             contact: show_contact.then(|| Contact {
@@ -166,9 +163,12 @@ pub struct OrgRef {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
-    pub action: String,
-    pub status: String,
-    pub reason_code: Option<String>,
+    #[schema(value_type = String)]
+    pub action: PostingAction,
+    #[schema(value_type = String)]
+    pub status: PostingStatus,
+    #[schema(value_type = Option<String>)]
+    pub reason_code: Option<RejectCode>,
     pub note: Option<String>,
     pub actor_user_id: Option<i64>,
     pub at: DateTime<Utc>,
@@ -177,9 +177,9 @@ pub struct TimelineEntry {
 impl From<&PostingEvent> for TimelineEntry {
     fn from(e: &PostingEvent) -> Self {
         TimelineEntry {
-            action: e.action.clone(),
-            status: e.status.clone(),
-            reason_code: e.reason_code.clone(),
+            action: PostingAction::from_db(&e.action),
+            status: PostingStatus::from_db(&e.status),
+            reason_code: e.reason_code.as_deref().map(RejectCode::from_db),
             note: e.note.clone(),
             actor_user_id: e.actor_user_id,
             at: utc(e.created_at),
@@ -191,14 +191,11 @@ impl From<&PostingEvent> for TimelineEntry {
 pub struct PostingView {
     pub id: i64,
     #[serde(rename = "type")]
-    #[schema(value_type = crate::domain::PostingKind)]
-    pub kind: String,
-    #[schema(value_type = crate::domain::Category)]
-    pub category: String,
+    pub kind: PostingKind,
+    pub category: Category,
     pub title: String,
     pub description: String,
-    #[schema(value_type = crate::domain::PostingStatus)]
-    pub status: String,
+    pub status: PostingStatus,
     pub organization: OrgRef,
     pub park: Option<ParkRef>,
     pub city_code: Option<String>,
@@ -247,30 +244,32 @@ impl PostingView {
         timeline: Option<Vec<TimelineEntry>>,
     ) -> Self {
         let details: Value = serde_json::from_str(&p.details).unwrap_or(Value::Null);
-        let slot = |c: &str| (p.category == c).then(|| details.clone());
+        let category = Category::from_db(&p.category);
+        let slot = |c: Category| (category == c).then(|| details.clone());
         let list = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Array(vec![]));
-        let is_offer = p.kind == "offer";
+        let kind = PostingKind::from_db(&p.kind);
+        let is_offer = kind == PostingKind::Offer;
         PostingView {
             id: p.id,
-            kind: p.kind.clone(),
-            category: p.category.clone(),
+            kind,
+            category,
             title: p.title.clone(),
             description: p.description.clone(),
-            status: p.status.clone(),
+            status: PostingStatus::from_db(&p.status),
             organization: OrgRef {
                 id: org.id,
                 name: org.name.clone(),
             },
             park: park.map(ParkRef::from),
             city_code: p.city_code.clone(),
-            financing: slot("financing"),
-            recruiting: slot("recruiting"),
-            training: slot("training"),
+            financing: slot(Category::Financing),
+            recruiting: slot(Category::Recruiting),
+            training: slot(Category::Training),
             regions: is_offer.then(|| list(&p.regions)),
             industries: is_offer.then(|| list(&p.industries)),
             sizes: is_offer.then(|| list(&p.sizes)),
             rejection: p.reject_code.as_ref().map(|c| Rejection {
-                reason_code: c.clone(),
+                reason_code: RejectCode::from_db(c),
                 note: p.reject_note.clone(),
             }),
             escalated: p.escalated_at.is_some(),

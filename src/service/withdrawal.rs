@@ -12,17 +12,16 @@ use crate::auth::Actor;
 use crate::db::models::Posting;
 use crate::db::schema::{match_queue, matches, outbox, posting_events, postings, users};
 use crate::db::DbConn;
-use crate::domain::{MatchStatus, PostingStatus};
+use crate::domain::{DeclineCode, MatchStatus, PostingAction, PostingStatus};
 use crate::error::AppResult;
-
-/// The timeline action of a posting taken out with its organisation, and of one put back.
-pub const WITHDRAWN: &str = "withdrawn";
-pub const REINSTATED: &str = "reinstated";
-/// The decline code of a match closed because one side's organisation was rejected.
-pub const DECLINE_CODE: &str = "organization_withdrawn";
+use crate::notify::mail::MailKind;
 
 /// Mail that would tell the organisation's users about the other side: not sent once it is out.
-const MATCH_MAIL: &[&str] = &["new_matches", "match_interest", "saved_search_digest"];
+const MATCH_MAIL: [MailKind; 3] = [
+    MailKind::NewMatches,
+    MailKind::MatchInterest,
+    MailKind::SavedSearchDigest,
+];
 
 /// Takes organisation `org_id` out: its published postings go back to `pending_review` (the
 /// change feed drops them from every index, approval is refused while the organisation is not
@@ -52,7 +51,7 @@ pub fn withdraw(
             conn,
             *id,
             Some(actor),
-            WITHDRAWN,
+            PostingAction::Withdrawn,
             PostingStatus::PendingReview,
             None,
             None,
@@ -83,7 +82,7 @@ pub fn withdraw(
     )
     .set((
         matches::status.eq(MatchStatus::Declined.as_str()),
-        matches::decline_code.eq(DECLINE_CODE),
+        matches::decline_code.eq(DeclineCode::OrganizationWithdrawn.as_str()),
         matches::declined_by.eq(actor.user_id),
         matches::updated_at.eq(now),
     ))
@@ -94,7 +93,7 @@ pub fn withdraw(
     diesel::delete(
         outbox::table
             .filter(outbox::status.eq("pending"))
-            .filter(outbox::kind.eq_any(MATCH_MAIL))
+            .filter(outbox::kind.eq_any(MATCH_MAIL.map(MailKind::as_str)))
             .filter(outbox::recipient_user_id.eq_any(members))
             .filter(
                 outbox::lease_until
@@ -134,13 +133,13 @@ pub fn reinstate(
             .select(posting_events::action)
             .first(conn)
             .optional()?;
-        if last.as_deref() != Some(WITHDRAWN) {
+        if last.as_deref() != Some(PostingAction::Withdrawn.as_str()) {
             continue; // edited or submitted since: it waits for review like any other
         }
         let (status, action) = if p.expires_at <= now {
-            (PostingStatus::Expired, "expired")
+            (PostingStatus::Expired, PostingAction::Expired)
         } else {
-            (PostingStatus::Published, REINSTATED)
+            (PostingStatus::Published, PostingAction::Reinstated)
         };
         diesel::update(postings::table.find(p.id))
             .set((

@@ -1,4 +1,6 @@
-//! HTTP: the JSON API under /api/v1, health checks, and the pieces every route shares.
+//! HTTP: the JSON API under /api/v1 (`api`), the pages (`html`), health checks and metrics
+//! (`observe`), the unsubscribe link, and what every route shares: error shapes and language
+//! (`errors`), bodies (`body`).
 
 pub mod api;
 pub mod body;

@@ -109,6 +109,7 @@ fn page(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(html);
     // The page is the whole answer in either language: the JSON error handlers leave it alone.
-    res.extensions_mut().insert(crate::web::html::RenderedPage);
+    res.extensions_mut()
+        .insert(crate::web::errors::RenderedPage);
     Ok(res)
 }

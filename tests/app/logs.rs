@@ -108,7 +108,7 @@ async fn logs_mask_addresses_and_never_show_passwords_or_tokens() {
     }
     assert!(log.contains("request_id="), "{log}");
     // … the address only masked …
-    let masked = parkbridge::domain::mask_email(&email);
+    let masked = parkbridge::logging::mask_email(&email);
     assert!(
         log.contains(&masked),
         "the failed login names {masked}:\n{log}"

@@ -16,8 +16,11 @@ use diesel::prelude::*;
 use mailin_embedded::{response, Handler, Response, Server};
 use parkbridge::db::models::OutboxRow;
 use parkbridge::db::schema::{notification_settings, outbox, users};
-use parkbridge::notify::outbox::{enqueue, Mail};
+use parkbridge::domain::PostingKind;
+use parkbridge::notify::mail::{MatchItem, NewMatchesMail, PostingMail};
+use parkbridge::notify::outbox::queue;
 use parkbridge::notify::worker::{self, deliver_due};
+use parkbridge::notify::Mail;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -458,25 +461,29 @@ async fn queue_new_matches(app: &TestApp, user_id: i64) -> OutboxRow {
     let dedupe = key.clone();
     app.state
         .tx(move |c| {
-            enqueue(
-                c,
-                Mail {
-                    kind: "new_matches",
-                    user_id,
-                    dedupe_key: dedupe,
-                    payload: json!({
-                        "posting_id": 900, "kind": "need", "title": "设备更新贷款 500万",
-                        "matches": [{
-                            "match_id": 31, "counterpart_kind": "offer", "counterpart_id": 901,
-                            "counterpart_title": "科技型中小企业设备贷",
-                            "organization_name": "四川省中小企业融资担保有限公司", "score": 0.86,
-                            "reasons_zh": ["金额 500万 在产品额度 100万–2000万 之内", "服务区域包含 成都"],
-                            "reasons_en": ["the amount 5,000,000 is within 1,000,000–20,000,000", "serves Chengdu"]
-                        }]
-                    }),
-                },
-                now,
-            )
+            let mail = Mail::NewMatches(NewMatchesMail {
+                posting_id: 900,
+                kind: PostingKind::Need,
+                title: "设备更新贷款 500万".into(),
+                digest: false,
+                matches: vec![MatchItem {
+                    match_id: 31,
+                    counterpart_kind: PostingKind::Offer,
+                    counterpart_id: 901,
+                    counterpart_title: "科技型中小企业设备贷".into(),
+                    organization_name: "四川省中小企业融资担保有限公司".into(),
+                    score: 0.86,
+                    reasons_zh: vec![
+                        "金额 500万 在产品额度 100万–2000万 之内".into(),
+                        "服务区域包含 成都".into(),
+                    ],
+                    reasons_en: vec![
+                        "the amount 5,000,000 is within 1,000,000–20,000,000".into(),
+                        "serves Chengdu".into(),
+                    ],
+                }],
+            });
+            queue(c, user_id, &dedupe, &mail, now)
         })
         .await
         .unwrap();
@@ -878,14 +885,16 @@ async fn two_instances_never_send_the_same_row() {
     app.state
         .tx(move |c| {
             for i in 0..40 {
-                enqueue(
+                let mail = Mail::PostingApproved(PostingMail {
+                    posting_id: i,
+                    kind: PostingKind::Need,
+                    title: format!("需求 {i}"),
+                });
+                queue(
                     c,
-                    Mail {
-                        kind: "posting_approved",
-                        user_id,
-                        dedupe_key: format!("posting_approved:p{i}:bulk"),
-                        payload: json!({"posting_id": i, "kind": "need", "title": format!("需求 {i}")}),
-                    },
+                    user_id,
+                    &format!("posting_approved:p{i}:bulk"),
+                    &mail,
                     now,
                 )?;
             }
@@ -986,13 +995,18 @@ async fn the_same_mail_queued_twice_at_once_is_queued_once() {
                 let mut conn = state.pool.get().unwrap();
                 barrier.wait();
                 parkbridge::db::transaction(&mut conn, |c| {
-                    let mail = Mail {
-                        kind: "digest",
+                    let mail = Mail::PostingApproved(PostingMail {
+                        posting_id: 1,
+                        kind: PostingKind::Need,
+                        title: "x".into(),
+                    });
+                    let queued = queue(
+                        c,
                         user_id,
-                        dedupe_key: "race:test".into(),
-                        payload: json!({}),
-                    };
-                    let queued = enqueue(c, mail, chrono::Utc::now().naive_utc())?;
+                        "race:test",
+                        &mail,
+                        chrono::Utc::now().naive_utc(),
+                    )?;
                     // Hold the transaction open a moment so the two overlap.
                     std::thread::sleep(Duration::from_millis(50));
                     Ok(queued)

@@ -17,6 +17,7 @@ mod openapi;
 mod pages;
 mod permissions;
 mod postings;
+mod reference;
 mod robustness;
 mod search;
 mod security;

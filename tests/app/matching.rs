@@ -152,6 +152,30 @@ async fn an_approved_offer_is_matched_to_the_need_it_serves_with_true_reasons() 
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
+/// A posting's matches are for its owner and admins: a need's for its park's admins and
+/// platform admins; an offer's for platform admins, and for park admins as far as the needs it
+/// matched are their park's (tests/app/visibility.rs checks that filter).
+#[tokio::test]
+async fn matches_are_shown_to_the_owner_and_the_admins() {
+    let p = pair().await;
+    let park_admin = p.app.park_admin(PARK).await;
+    let other_park_admin = p.app.park_admin(OTHER_PARK).await;
+    let need = format!("/api/v1/needs/{}/matches", p.need);
+    let offer = format!("/api/v1/offers/{}/matches", p.offer);
+    for (path, token, expected) in [
+        (&need, &park_admin, StatusCode::OK),
+        (&need, &other_park_admin, StatusCode::FORBIDDEN),
+        (&need, &p.admin, StatusCode::OK),
+        (&offer, &p.provider, StatusCode::OK),
+        (&offer, &p.admin, StatusCode::OK),
+        (&offer, &park_admin, StatusCode::OK),
+        (&offer, &p.sme, StatusCode::FORBIDDEN),
+    ] {
+        let (s, body) = p.app.get(path, Some(token)).await;
+        assert_eq!(s, expected, "{path}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn both_sides_interested_connects_them_and_reveals_contacts_to_them_only() {
     let p = pair().await;

@@ -3,7 +3,8 @@ use serde::Deserialize;
 
 use super::schemas;
 use super::{created, ok, PageQuery};
-use crate::auth::{Actor, AdminOnly, PlatformAdminOnly, Require};
+use crate::auth::{AdminOnly, PlatformAdminOnly, Require};
+use crate::domain::decisions::Rejection;
 use crate::domain::input::Obj;
 use crate::domain::{parse_text, PostingKind};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -174,105 +175,66 @@ pub async fn reject_org(
     Ok(ok(view))
 }
 
-async fn approve(
-    state: web::Data<AppState>,
-    actor: Actor,
-    kind: PostingKind,
-    id: i64,
-) -> AppResult<HttpResponse> {
-    let now = state.clock.now();
-    let view = state
-        .tx(move |c| postings::approve(c, &actor, kind, id, now))
-        .await?;
-    Ok(ok(view))
+/// `POST /admin/needs/{id}/approve` and `POST /admin/offers/{id}/approve`.
+macro_rules! approve {
+    ($name:ident, $kind:ident) => {
+        #[utoipa::path(
+            post,
+            path = concat!("/api/v1/admin/", kind_words!($kind, plural), "/{id}/approve"),
+            tag = "admin",
+            summary = concat!("Publish ", kind_words!($kind, a), " waiting for review"),
+            params(("id" = i64, Path, description = concat!(kind_words!($kind, noun), " id"))),
+            security(("bearer" = [])),
+            responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
+        )]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            Require(a, ..): Require<AdminOnly>,
+            id: web::Path<i64>,
+        ) -> AppResult<HttpResponse> {
+            let (id, now) = (id.into_inner(), state.clock.now());
+            let view = state
+                .tx(move |c| postings::approve(c, &a, PostingKind::$kind, id, now))
+                .await?;
+            Ok(ok(view))
+        }
+    };
 }
 
-async fn reject(
-    state: web::Data<AppState>,
-    actor: Actor,
-    kind: PostingKind,
-    id: i64,
-    body: RawBody,
-) -> AppResult<HttpResponse> {
-    let body = body.json();
-    let now = state.clock.now();
-    let view = state
-        .tx(move |c| postings::reject(c, &actor, kind, id, body, now))
-        .await?;
-    Ok(ok(view))
+approve!(approve_need, Need);
+approve!(approve_offer, Offer);
+
+/// `POST /admin/needs/{id}/reject` and `POST /admin/offers/{id}/reject`.
+macro_rules! reject {
+    ($name:ident, $kind:ident) => {
+        #[utoipa::path(
+            post,
+            path = concat!("/api/v1/admin/", kind_words!($kind, plural), "/{id}/reject"),
+            tag = "admin",
+            summary = concat!("Reject ", kind_words!($kind, a), " with a coded reason"),
+            params(("id" = i64, Path, description = concat!(kind_words!($kind, noun), " id"))),
+            request_body = schemas::RejectBody,
+            security(("bearer" = [])),
+            responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+        )]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            Require(a, ..): Require<AdminOnly>,
+            id: web::Path<i64>,
+            body: RawBody,
+        ) -> AppResult<HttpResponse> {
+            let (id, now) = (id.into_inner(), state.clock.now());
+            let rejection = body.json().and_then(|b| Rejection::parse(&b));
+            let view = state
+                .tx(move |c| postings::reject(c, &a, PostingKind::$kind, id, rejection, now))
+                .await?;
+            Ok(ok(view))
+        }
+    };
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/v1/admin/needs/{id}/approve",
-    tag = "admin",
-    summary = "Publish a need waiting for review",
-    params(("id" = i64, Path, description = "need id")),
-    security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
-)]
-pub async fn approve_need(
-    state: web::Data<AppState>,
-    Require(a, ..): Require<AdminOnly>,
-    id: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    approve(state, a, PostingKind::Need, id.into_inner()).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/admin/offers/{id}/approve",
-    tag = "admin",
-    summary = "Publish a offer waiting for review",
-    params(("id" = i64, Path, description = "offer id")),
-    security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::PostingView), (status = 401), (status = 403), (status = 404), (status = 409))
-)]
-pub async fn approve_offer(
-    state: web::Data<AppState>,
-    Require(a, ..): Require<AdminOnly>,
-    id: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    approve(state, a, PostingKind::Offer, id.into_inner()).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/admin/needs/{id}/reject",
-    tag = "admin",
-    summary = "Reject a need with a coded reason",
-    params(("id" = i64, Path, description = "need id")),
-    request_body = schemas::RejectBody,
-    security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
-)]
-pub async fn reject_need(
-    state: web::Data<AppState>,
-    Require(a, ..): Require<AdminOnly>,
-    id: web::Path<i64>,
-    body: RawBody,
-) -> AppResult<HttpResponse> {
-    reject(state, a, PostingKind::Need, id.into_inner(), body).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/admin/offers/{id}/reject",
-    tag = "admin",
-    summary = "Reject a offer with a coded reason",
-    params(("id" = i64, Path, description = "offer id")),
-    request_body = schemas::RejectBody,
-    security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::PostingView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
-)]
-pub async fn reject_offer(
-    state: web::Data<AppState>,
-    Require(a, ..): Require<AdminOnly>,
-    id: web::Path<i64>,
-    body: RawBody,
-) -> AppResult<HttpResponse> {
-    reject(state, a, PostingKind::Offer, id.into_inner(), body).await
-}
+reject!(reject_need, Need);
+reject!(reject_offer, Offer);
 
 #[utoipa::path(
     get,

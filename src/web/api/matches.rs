@@ -3,6 +3,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::ok;
 use super::schemas;
 use crate::auth::{Actor, AuthUser, ProviderOnly, Require, SmeOnly};
+use crate::domain::decisions::{Answer, Decline, Outcome};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -27,41 +28,31 @@ async fn list(
     ))
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/needs/{id}/matches",
-    tag = "matches",
-    summary = "The matches of a need, best first (owner and admins)",
-    params(("id" = i64, Path, description = "need id")),
-    security(("bearer" = [])),
-    responses((status = 200, body = schemas::List<crate::service::matches::MatchView>), (status = 401), (status = 403), (status = 404))
-)]
-pub async fn need_matches(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    AuthUser(a): AuthUser,
-    id: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    list(req, state, a, PostingKind::Need, id.into_inner()).await
+/// `GET /needs/{id}/matches` and `GET /offers/{id}/matches`.
+macro_rules! matches_of {
+    ($name:ident, $kind:ident) => {
+        #[utoipa::path(
+            get,
+            path = concat!("/api/v1/", kind_words!($kind, plural), "/{id}/matches"),
+            tag = "matches",
+            summary = concat!("The matches of ", kind_words!($kind, a), ", best first (owner and admins)"),
+            params(("id" = i64, Path, description = concat!(kind_words!($kind, noun), " id"))),
+            security(("bearer" = [])),
+            responses((status = 200, body = schemas::List<crate::service::matches::MatchView>), (status = 401), (status = 403), (status = 404))
+        )]
+        pub async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            AuthUser(a): AuthUser,
+            id: web::Path<i64>,
+        ) -> AppResult<HttpResponse> {
+            list(req, state, a, PostingKind::$kind, id.into_inner()).await
+        }
+    };
 }
 
-#[utoipa::path(
-    get,
-    path = "/api/v1/offers/{id}/matches",
-    tag = "matches",
-    summary = "The matches of an offer, best first (owner and admins)",
-    params(("id" = i64, Path, description = "offer id")),
-    security(("bearer" = [])),
-    responses((status = 200, body = schemas::List<crate::service::matches::MatchView>), (status = 401), (status = 403), (status = 404))
-)]
-pub async fn offer_matches(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    AuthUser(a): AuthUser,
-    id: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    list(req, state, a, PostingKind::Offer, id.into_inner()).await
-}
+matches_of!(need_matches, Need);
+matches_of!(offer_matches, Offer);
 
 #[utoipa::path(
     post,
@@ -82,9 +73,11 @@ pub async fn respond(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
-    let (id, body, now) = (id.into_inner(), body.json(), state.clock.now());
+    let kind = PostingKind::Need;
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let answer = body.json().and_then(|b| Answer::parse(kind, &b));
     let v = state
-        .tx(move |c| matches::answer(c, &a, PostingKind::Need, id, body, now, lang))
+        .tx(move |c| matches::answer(c, &a, kind, id, answer, now, lang))
         .await?;
     Ok(ok(v))
 }
@@ -108,9 +101,11 @@ pub async fn apply(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
-    let (id, body, now) = (id.into_inner(), body.json(), state.clock.now());
+    let kind = PostingKind::Offer;
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let answer = body.json().and_then(|b| Answer::parse(kind, &b));
     let v = state
-        .tx(move |c| matches::answer(c, &a, PostingKind::Offer, id, body, now, lang))
+        .tx(move |c| matches::answer(c, &a, kind, id, answer, now, lang))
         .await?;
     Ok(ok(v))
 }
@@ -175,9 +170,10 @@ pub async fn decline(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
-    let (id, body, now) = (id.into_inner(), body.json(), state.clock.now());
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let decline = body.json().and_then(|b| Decline::parse(&b));
     Ok(ok(state
-        .tx(move |c| matches::decline(c, &a, id, body, now, lang))
+        .tx(move |c| matches::decline(c, &a, id, decline, now, lang))
         .await?))
 }
 
@@ -199,8 +195,9 @@ pub async fn outcome(
     body: RawBody,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
-    let (id, body, now) = (id.into_inner(), body.json(), state.clock.now());
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let outcome = body.json().and_then(|b| Outcome::parse(&b));
     Ok(ok(state
-        .tx(move |c| matches::outcome(c, &a, id, body, now, lang))
+        .tx(move |c| matches::outcome(c, &a, id, outcome, now, lang))
         .await?))
 }

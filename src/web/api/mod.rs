@@ -1,4 +1,42 @@
-//! The JSON API, v1, exactly as DESIGN.md's contract gives it (plus a few extensions).
+//! The JSON API, v1, exactly as DESIGN.md's contract gives it (plus a few extensions): one file
+//! per group of routes, each handler documented for the OpenAPI document (`openapi.rs`), request
+//! bodies' shapes in `schemas.rs`.
+
+/// The words the API documentation uses for a kind of posting, so that a need handler and its
+/// offer twin, declared once, say the same thing: `kind_words!(Need, a)` is "a need",
+/// `kind_words!(Offer, a)` is "an offer".
+macro_rules! kind_words {
+    (Need, noun) => {
+        "need"
+    };
+    (Offer, noun) => {
+        "offer"
+    };
+    (Need, a) => {
+        "a need"
+    };
+    (Offer, a) => {
+        "an offer"
+    };
+    (Need, plural) => {
+        "needs"
+    };
+    (Offer, plural) => {
+        "offers"
+    };
+    (Need, read_one) => {
+        "A published need is for users of verified platform companies, platform admins, its park's admins and its own organisation (403 for anyone else)."
+    };
+    (Offer, read_one) => {
+        "A published offer is public; an unpublished one is for its owner and platform admins."
+    };
+    (Need, read_list) => {
+        "Published needs are listed for users of verified platform companies and platform admins (a park admin: their park's); others get 401/403 and list their own with mine=true."
+    };
+    (Offer, read_list) => {
+        "Published offers are public."
+    };
+}
 
 pub mod accounts;
 pub mod admin;

@@ -536,7 +536,7 @@ mod tests {
     fn decline_codes_match_the_service() {
         let documented = &document()["components"]["schemas"]["DeclineBody"]["properties"]
             ["reason_code"]["enum"];
-        let expected: Vec<Value> = crate::service::matches::DECLINE_CODES
+        let expected: Vec<Value> = crate::domain::DeclineCode::NAMES
             .iter()
             .map(|c| json!(c))
             .collect();

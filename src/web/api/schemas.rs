@@ -314,21 +314,9 @@ pub struct ApplyBody {
 #[derive(ToSchema)]
 pub struct DeclineBody {
     #[schema(inline)]
-    pub reason_code: DeclineCode,
+    pub reason_code: crate::domain::DeclineCode,
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
-}
-
-/// Mirrors `service::matches::DECLINE_CODES` (a test checks).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum DeclineCode {
-    NotRelevant,
-    TermsUnacceptable,
-    AlreadySolved,
-    NoCapacity,
-    NoResponse,
-    Other,
 }
 
 /// The result of a connected match; a success needs the figure of its category

@@ -14,6 +14,7 @@ use super::{
     render, render_status, safe_next, secure, see_other, session_cookie, Chrome, Routes, SignedIn,
 };
 use crate::auth::{client_address, ClientAddr};
+use crate::domain::{Category, PostingKind};
 use crate::error::{AppError, AppResult};
 use crate::service::saved::SavedSearchView;
 use crate::service::sessions::{self, Session};
@@ -283,10 +284,10 @@ impl SettingsPage {
             parts.push(format!("“{}”", q("q")));
         }
         if !q("type").is_empty() {
-            parts.push(l.name("kind", q("type")).to_string());
+            parts.push(l.of_name::<PostingKind>(q("type")).to_string());
         }
         if !q("category").is_empty() {
-            parts.push(l.name("category", q("category")).to_string());
+            parts.push(l.of_name::<Category>(q("category")).to_string());
         }
         if !q("city_code").is_empty() {
             parts.push(l.city(q("city_code")));

@@ -4,19 +4,21 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use serde_json::Value;
+use chrono::{DateTime, Utc};
 
 use super::chart::{BarChart, Unit};
 use super::form::Form;
 use super::postings::posting_url;
 use super::{render, see_other, Chrome, Routes};
 use crate::auth::{AdminOnly, Require};
-use crate::domain::PostingKind;
+use crate::domain::decisions::Rejection;
+use crate::domain::{Category, PostingKind, PostingStatus};
 use crate::error::AppResult;
-use crate::service::stats::Stats;
+use crate::service::admin::{QueueType, Waiting};
+use crate::service::stats::{self, Range, Stats, StatsQuery};
+use crate::service::views::{OrganizationView, PostingView};
 use crate::service::{admin, postings, Paging};
 use crate::state::AppState;
-use crate::web::api::stats::StatsQuery;
 
 pub fn routes(r: &mut Routes) {
     r.get("/admin", queue)
@@ -41,34 +43,14 @@ type Admin = Require<AdminOnly>;
 #[template(path = "pages/admin_queue.html")]
 struct QueuePage {
     c: Chrome,
-    orgs: Vec<Value>,
-    postings: Vec<Value>,
-    escalated: Vec<Value>,
+    orgs: Vec<(OrganizationView, DateTime<Utc>)>,
+    postings: Vec<(PostingView, DateTime<Utc>)>,
+    escalated: Vec<(PostingView, DateTime<Utc>)>,
 }
 
 impl QueuePage {
-    fn s<'a>(&self, v: &'a Value, key: &str) -> &'a str {
-        v[key].as_str().unwrap_or("")
-    }
-
-    fn id(&self, v: &Value) -> i64 {
-        v["id"].as_i64().unwrap_or_default()
-    }
-
-    fn park(&self, v: &Value) -> String {
-        v["park"]["name"].as_str().unwrap_or("—").to_string()
-    }
-
-    fn since(&self, v: &Value) -> String {
-        v["waiting_since"]
-            .as_str()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| self.c.l().datetime(&t.with_timezone(&chrono::Utc)))
-            .unwrap_or_default()
-    }
-
-    fn url(&self, v: &Value) -> String {
-        posting_url(self.s(v, "type"), self.id(v))
+    fn url(&self, p: &PostingView) -> String {
+        posting_url(p.kind, p.id)
     }
 }
 
@@ -87,10 +69,11 @@ async fn queue(
         .items;
     let (mut orgs, mut posts, mut escalated) = (vec![], vec![], vec![]);
     for item in items {
-        match item["queue"].as_str() {
-            Some("organization") => orgs.push(item),
-            Some("escalated") => escalated.push(item),
-            _ => posts.push(item),
+        let since = item.waiting_since;
+        match (item.queue, item.waiting) {
+            (_, Waiting::Organization { org, .. }) => orgs.push((org, since)),
+            (QueueType::Escalated, Waiting::Posting(p)) => escalated.push((p, since)),
+            (_, Waiting::Posting(p)) => posts.push((p, since)),
         }
     }
     render(QueuePage {
@@ -140,7 +123,7 @@ async fn moderate(
     state
         .tx(move |conn| match approve {
             true => postings::approve(conn, &actor, kind, id, now),
-            false => postings::reject(conn, &actor, kind, id, Ok(body), now),
+            false => postings::reject(conn, &actor, kind, id, Rejection::parse(&body), now),
         })
         .await?;
     let back = super::local_target(form.value("_back"), "/admin");
@@ -172,7 +155,10 @@ async fn stats_page(
     q: web::Query<StatsQuery>,
     raw: web::Query<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let s = crate::web::api::stats::compute(&state, &actor, &q).await?;
+    let r = Range::for_actor(&actor, &q)?;
+    let now = state.clock.now().naive_utc();
+    let sla = state.settings.pickup_sla_days;
+    let s = state.db(move |c| stats::compute(c, r, now, sla)).await?;
     let get = |k: &str| {
         raw.iter()
             .find(|(key, _)| key == k)
@@ -202,37 +188,42 @@ async fn stats_page(
 /// The charts of the statistics page.
 fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
     let l = c.l();
-    let status_groups: [(&str, &[&str]); 4] = [
-        ("published", &["published"]),
-        ("pending_review", &["pending_review", "draft"]),
-        ("closed", &["closed", "expired"]),
-        ("rejected", &["rejected"]),
+    let status_groups: [&[PostingStatus]; 4] = [
+        &[PostingStatus::Published],
+        &[PostingStatus::PendingReview, PostingStatus::Draft],
+        &[PostingStatus::Closed, PostingStatus::Expired],
+        &[PostingStatus::Rejected],
     ];
     let series_status = vec![
-        l.name("status", "published").into(),
+        l.of(PostingStatus::Published).into(),
         c.t("待审核/草稿", "In review / draft").into(),
         c.t("已关闭/过期", "Closed / expired").into(),
-        l.name("status", "rejected").into(),
+        l.of(PostingStatus::Rejected).into(),
     ];
     let by_category = BarChart {
         title: c
             .t("需求：按类别与状态", "Needs by category and status")
             .into(),
         series: series_status,
-        rows: ["financing", "recruiting", "training"]
+        rows: Category::ALL
             .iter()
             .map(|cat| {
-                let counts = s.needs.by_category_status.get(*cat);
+                let counts = s.needs.by_category_status.get(cat.as_str());
                 let values = status_groups
                     .iter()
-                    .map(|(_, statuses)| {
+                    .map(|statuses| {
                         statuses
                             .iter()
-                            .map(|st| counts.and_then(|m| m.get(*st)).copied().unwrap_or(0) as f64)
+                            .map(|st| {
+                                counts
+                                    .and_then(|m| m.get(st.as_str()))
+                                    .copied()
+                                    .unwrap_or(0) as f64
+                            })
                             .sum()
                     })
                     .collect();
-                (l.name("category", cat).to_string(), values)
+                (l.of(*cat).to_string(), values)
             })
             .collect(),
         unit: Unit::Count,
@@ -319,17 +310,17 @@ fn charts(c: &Chrome, s: &Stats) -> Vec<BarChart> {
         .collect();
     let needs_monthly = BarChart {
         title: c.t("每月发布的需求", "Needs published per month").into(),
-        series: ["financing", "recruiting", "training"]
+        series: Category::ALL
             .iter()
-            .map(|cat| l.name("category", cat).to_string())
+            .map(|cat| l.of(*cat).to_string())
             .collect(),
         rows: months
             .iter()
             .map(|m| {
                 let row = s.needs_by_month.get(*m);
-                let v = ["financing", "recruiting", "training"]
+                let v = Category::ALL
                     .iter()
-                    .map(|cat| row.and_then(|r| r.get(*cat)).copied().unwrap_or(0) as f64)
+                    .map(|cat| row.and_then(|r| r.get(cat.as_str())).copied().unwrap_or(0) as f64)
                     .collect();
                 (m.to_string(), v)
             })

@@ -110,7 +110,7 @@ impl Current {
 }
 
 pub fn hit_url(h: &Hit) -> String {
-    format!("/{}s/{}", h.kind, h.id)
+    format!("/{}/{}", h.kind.plural(), h.id)
 }
 
 #[derive(Template)]

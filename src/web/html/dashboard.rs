@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{render, see_other, Chrome, Routes, SignedIn};
-use crate::domain::{PostingKind, Role};
+use crate::domain::{OrgStatus, PostingKind, PostingStatus, Role};
 use crate::error::AppResult;
 use crate::service::postings::{self, ListFilter};
 use crate::service::views::{OrganizationView, PostingView};
@@ -20,7 +20,7 @@ pub fn routes(r: &mut Routes) {
 #[template(path = "pages/dashboard.html")]
 struct DashboardPage {
     c: Chrome,
-    kind: &'static str,
+    kind: PostingKind,
     org: Option<OrganizationView>,
     postings: Vec<PostingView>,
 }
@@ -56,7 +56,7 @@ async fn dashboard(
         .await?;
     render(DashboardPage {
         c,
-        kind: kind.as_str(),
+        kind,
         org,
         postings,
     })

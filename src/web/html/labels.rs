@@ -1,149 +1,11 @@
-//! What the pages call things: every stored value's name in Chinese and English, and amounts,
-//! rates and dates in the reader's format (financing in 万元, dates as 2026年11月26日).
+//! What the pages call things: the labels of stored values (each enum carries its own, see
+//! `domain::enums`), cities and industries, and amounts, rates and dates in the reader's format
+//! (financing in 万元, dates as 2026年11月26日).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::domain::reference;
-use crate::i18n::Lang;
-
-/// (group, stored value, 中文, English).
-const NAMES: &[(&str, &str, &str, &str)] = &[
-    ("kind", "need", "需求", "Need"),
-    ("kind", "offer", "服务", "Offer"),
-    ("category", "financing", "融资", "Financing"),
-    ("category", "recruiting", "招工", "Recruiting"),
-    ("category", "training", "培训", "Training"),
-    ("status", "draft", "草稿", "Draft"),
-    ("status", "pending_review", "待审核", "Awaiting review"),
-    ("status", "published", "已发布", "Published"),
-    ("status", "rejected", "已驳回", "Rejected"),
-    ("status", "closed", "已关闭", "Closed"),
-    ("status", "expired", "已过期", "Expired"),
-    ("action", "created", "创建", "Created"),
-    ("action", "edited", "修改", "Edited"),
-    ("action", "submitted", "提交审核", "Submitted for review"),
-    ("action", "approved", "审核通过", "Approved"),
-    ("action", "rejected", "驳回", "Rejected"),
-    ("action", "closed", "关闭", "Closed"),
-    ("action", "expired", "过期", "Expired"),
-    (
-        "action",
-        "withdrawn",
-        "机构认证被驳回，暂停发布",
-        "Taken down: the organisation was rejected",
-    ),
-    (
-        "action",
-        "reinstated",
-        "机构重新通过认证，恢复发布",
-        "Published again: the organisation was verified",
-    ),
-    ("org_status", "pending", "待认证", "Awaiting verification"),
-    ("org_status", "verified", "已认证", "Verified"),
-    ("org_status", "rejected", "认证未通过", "Not verified"),
-    ("size", "micro", "微型", "Micro"),
-    ("size", "small", "小型", "Small"),
-    ("size", "medium", "中型", "Medium"),
-    ("size", "large", "大型", "Large"),
-    ("purpose", "working_capital", "流动资金", "Working capital"),
-    ("purpose", "equipment", "设备购置", "Equipment"),
-    ("purpose", "expansion", "扩大产能", "Expansion"),
-    ("purpose", "rnd", "研发", "R&D"),
-    ("purpose", "trade", "贸易融资", "Trade finance"),
-    ("purpose", "other", "其他", "Other"),
-    ("collateral", "none", "无抵押（信用）", "None (unsecured)"),
-    ("collateral", "property", "房产", "Property"),
-    ("collateral", "equipment", "设备", "Equipment"),
-    ("collateral", "receivables", "应收账款", "Receivables"),
-    ("collateral", "ip", "知识产权", "Intellectual property"),
-    ("collateral", "guarantee", "担保", "Guarantee"),
-    ("collateral", "orders", "订单", "Orders"),
-    ("format", "onsite", "线下", "On site"),
-    ("format", "online", "线上", "Online"),
-    ("format", "either", "线上线下均可", "Either"),
-    ("fee", "free", "免费", "Free"),
-    ("fee", "subsidized", "政府补贴", "Subsidised"),
-    ("fee", "paid", "收费", "Paid"),
-    ("service", "job_fair", "招聘会", "Job fairs"),
-    ("service", "headhunting", "猎头", "Headhunting"),
-    ("service", "labor_dispatch", "劳务派遣", "Labour dispatch"),
-    ("service", "campus", "校园招聘", "Campus hiring"),
-    ("service", "online_posting", "网络招聘", "Online job posts"),
-    ("match", "suggested", "系统推荐", "Suggested"),
-    ("match", "sme_interested", "企业有意向", "SME interested"),
-    (
-        "match",
-        "provider_interested",
-        "服务方有意向",
-        "Provider interested",
-    ),
-    ("match", "connected", "已对接", "Connected"),
-    ("match", "succeeded", "对接成功", "Succeeded"),
-    ("match", "failed", "未成功", "Did not work out"),
-    ("match", "declined", "已婉拒", "Declined"),
-    ("decline", "not_relevant", "不相关", "Not relevant"),
-    (
-        "decline",
-        "terms_unacceptable",
-        "条件不合适",
-        "Terms do not suit",
-    ),
-    ("decline", "already_solved", "已解决", "Already solved"),
-    ("decline", "no_capacity", "无法承接", "No capacity"),
-    ("decline", "no_response", "对方未回应", "No response"),
-    ("decline", "other", "其他原因", "Other"),
-    (
-        "decline",
-        "organization_withdrawn",
-        "一方机构认证被驳回",
-        "An organisation was rejected",
-    ),
-    ("reject", "incomplete", "信息不完整", "Incomplete"),
-    ("reject", "duplicate", "重复发布", "Duplicate"),
-    ("reject", "not_eligible", "不符合条件", "Not eligible"),
-    ("reject", "inappropriate", "内容不当", "Inappropriate"),
-    ("reject", "other", "其他原因", "Other"),
-    ("role", "sme", "中小企业", "SME"),
-    ("role", "provider", "平台公司", "Platform company"),
-    ("role", "park_admin", "园区管理员", "Park administrator"),
-    (
-        "role",
-        "platform_admin",
-        "平台管理员",
-        "Platform administrator",
-    ),
-    (
-        "park_kind",
-        "economic_development_zone",
-        "经济技术开发区",
-        "Economic development zone",
-    ),
-    (
-        "park_kind",
-        "industrial_park",
-        "工业园区",
-        "Industrial park",
-    ),
-    (
-        "park_kind",
-        "agricultural_demonstration_park",
-        "农业示范园区",
-        "Agricultural park",
-    ),
-    (
-        "park_kind",
-        "free_trade_zone",
-        "自由贸易区",
-        "Free trade zone",
-    ),
-    ("level", "national", "国家级", "National"),
-    ("level", "provincial", "省级", "Provincial"),
-    ("frequency", "daily", "每天", "Daily"),
-    ("frequency", "weekly", "每周", "Weekly"),
-    ("match_emails", "immediate", "即时", "Immediately"),
-    ("match_emails", "daily", "每日汇总", "Daily digest"),
-    ("match_emails", "off", "不接收", "Off"),
-];
+use crate::domain::{reference, Labelled};
+use crate::i18n::{beijing, Lang};
 
 /// Notices shown once after a form succeeded: (code, 中文, English).
 const NOTICES: &[(&str, &str, &str)] = &[
@@ -203,22 +65,22 @@ impl Labels {
         self.0 == Lang::En
     }
 
-    /// The name of stored value `value` of `group`; the value itself when unknown.
-    pub fn name<'a>(&self, group: &str, value: &'a str) -> &'a str {
-        match NAMES.iter().find(|n| n.0 == group && n.1 == value) {
-            Some(n) if self.en() => n.3,
-            Some(n) => n.2,
-            None => value,
+    /// The label of a value.
+    pub fn of<E: Labelled>(&self, value: E) -> &'static str {
+        value.label(self.0)
+    }
+
+    /// The label of a stored name of `E`; the name itself when it is not one.
+    pub fn of_name<'a, E: Labelled>(&self, name: &'a str) -> &'a str {
+        match E::all().iter().find(|v| v.name() == name) {
+            Some(v) => v.label(self.0),
+            None => name,
         }
     }
 
-    /// Every value of a group with its name, for selects and checkboxes.
-    pub fn options(&self, group: &str) -> Vec<(&'static str, &'static str)> {
-        NAMES
-            .iter()
-            .filter(|n| n.0 == group)
-            .map(|n| (n.1, if self.en() { n.3 } else { n.2 }))
-            .collect()
+    /// Every value with its label, for selects and checkboxes.
+    pub fn options<E: Labelled>(&self, all: &[E]) -> Vec<(&'static str, &'static str)> {
+        all.iter().map(|v| (v.name(), v.label(self.0))).collect()
     }
 
     pub fn notice(&self, code: &str) -> &'static str {
@@ -304,11 +166,6 @@ impl Labels {
     }
 }
 
-/// Beijing time, in which the pages show and read dates.
-pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
 /// Yuan as 万元 with up to four decimals and no trailing zeros: 1505000 → "150.5".
 pub fn wan(yuan: i64) -> String {
     let whole = yuan / 10_000;
@@ -365,33 +222,5 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 26, 20, 0, 0).unwrap();
         assert_eq!(Labels(Lang::Zh).date(&t), "2026年11月27日");
         assert_eq!(Labels(Lang::En).date(&t), "27 Nov 2026");
-    }
-
-    #[test]
-    fn every_stored_value_has_a_name() {
-        use crate::domain::*;
-        let l = Labels(Lang::Zh);
-        let groups: &[(&str, &[&str])] = &[
-            ("category", Category::NAMES),
-            ("status", PostingStatus::NAMES),
-            ("purpose", Purpose::NAMES),
-            ("collateral", Collateral::NAMES),
-            ("format", TrainingFormat::NAMES),
-            ("fee", Fee::NAMES),
-            ("service", RecruitingService::NAMES),
-            ("match", MatchStatus::NAMES),
-            ("reject", RejectCode::NAMES),
-            ("role", Role::NAMES),
-            ("size", OrgSize::NAMES),
-            ("org_status", OrgStatus::NAMES),
-            ("park_kind", ParkKind::NAMES),
-            ("level", ParkLevel::NAMES),
-        ];
-        for (group, values) in groups {
-            for v in *values {
-                assert_ne!(l.name(group, v), *v, "{group}.{v} has no Chinese name");
-            }
-            assert_eq!(l.options(group).len(), values.len(), "{group}");
-        }
     }
 }

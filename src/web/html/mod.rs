@@ -14,6 +14,7 @@ mod csrf;
 mod dashboard;
 mod form;
 mod labels;
+mod posting_form;
 mod postings;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -51,6 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 fn table(r: &mut Routes) {
     browse::routes(r);
     account::routes(r);
+    // The forms before the postings: `/needs/new` before `/needs/{id}`.
+    posting_form::routes(r);
     postings::routes(r);
     dashboard::routes(r);
     admin::routes(r);
@@ -241,17 +244,14 @@ pub fn render(t: impl Template) -> AppResult<HttpResponse> {
     render_status(StatusCode::OK, t)
 }
 
-/// Marks a response as a finished page, so the JSON error handlers leave its body alone.
-#[derive(Clone, Copy)]
-pub struct RenderedPage;
-
 pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<HttpResponse> {
     let html = t.render().map_err(AppError::internal)?;
     let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(html);
-    res.extensions_mut().insert(RenderedPage);
+    res.extensions_mut()
+        .insert(crate::web::errors::RenderedPage);
     Ok(res)
 }
 

@@ -1,20 +1,21 @@
 //! Need and offer pages: the posting with its details, its timeline and matches for its owner,
-//! the answers a counterpart can give, and moderation for the park; the new/edit forms (one
-//! category's fields at a time) and the owner's and both sides' actions.
+//! the answers a counterpart can give, moderation for who moderates it, and the owner's and both
+//! sides' actions. The new/edit forms are in `posting_form`.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::Duration;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::form::{fill, Form, FormState};
-use super::labels::{beijing, Int, Labels};
-use super::{render, render_status, see_other, Chrome, Routes, SignedIn};
+use super::form::Form;
+use super::labels::Labels;
+use super::{render, see_other, Chrome, Routes, SignedIn};
 use crate::auth::Actor;
+use crate::domain::decisions::{Answer, Decline, Outcome};
 use crate::domain::posting::Details;
-use crate::domain::{Category, Collateral, PostingKind, PostingStatus, RecruitingService, Role};
+use crate::domain::transitions::PostingMove;
+use crate::domain::{Category, Labelled, MatchStatus, OrgSize, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::service::matches::{self, MatchView, DECLINE_CODES};
+use crate::service::matches::{self, MatchView};
 use crate::service::postings::{self, ListFilter};
 use crate::service::views::PostingView;
 use crate::service::Paging;
@@ -22,21 +23,9 @@ use crate::state::AppState;
 
 pub fn routes(r: &mut Routes) {
     for kind in [PostingKind::Need, PostingKind::Offer] {
-        let base = format!("/{}s", kind.as_str());
-        r.get(&format!("{base}/new"), move |st, si, q| {
-            new_page(st, si, q, kind)
-        })
-        .post(&format!("{base}/new"), move |st, si, f| {
-            create(st, si, f, kind)
-        })
-        .get(&format!("{base}/{{id}}"), move |st, c, id| {
+        let base = format!("/{}", kind.plural());
+        r.get(&format!("{base}/{{id}}"), move |st, c, id| {
             show(st, c, id, kind)
-        })
-        .get(&format!("{base}/{{id}}/edit"), move |st, si, id| {
-            edit_page(st, si, id, kind)
-        })
-        .post(&format!("{base}/{{id}}/edit"), move |st, si, id, f| {
-            update(st, si, id, f, kind)
         })
         .post(&format!("{base}/{{id}}/submit"), move |st, si, id, f| {
             owner_action(st, si, id, f, kind, false)
@@ -52,8 +41,8 @@ pub fn routes(r: &mut Routes) {
 }
 
 /// The page of a posting.
-pub fn posting_url(kind: &str, id: i64) -> String {
-    format!("/{kind}s/{id}")
+pub fn posting_url(kind: PostingKind, id: i64) -> String {
+    format!("/{}/{id}", kind.plural())
 }
 
 #[derive(Template)]
@@ -75,17 +64,16 @@ impl PostingPage {
     }
 
     fn counterpart_url(&self, m: &MatchView) -> String {
-        match self.p.kind.as_str() {
-            "need" => posting_url("offer", m.offer_id),
-            _ => posting_url("need", m.need_id),
+        match self.p.kind {
+            PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
+            PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
         }
     }
 
     fn counterpart_title(&self, m: &MatchView) -> String {
-        let other = if self.p.kind == "need" {
-            &m.offer
-        } else {
-            &m.need
+        let other = match self.p.kind {
+            PostingKind::Need => &m.offer,
+            PostingKind::Offer => &m.need,
         };
         other
             .as_ref()
@@ -95,36 +83,43 @@ impl PostingPage {
 
     /// Whether the viewer's side has already said yes to this match.
     fn my_interest(&self, m: &MatchView) -> bool {
-        if self.p.kind == "need" {
-            m.sme_interested_at.is_some()
-        } else {
-            m.provider_interested_at.is_some()
+        match self.p.kind {
+            PostingKind::Need => m.sme_interested_at.is_some(),
+            PostingKind::Offer => m.provider_interested_at.is_some(),
         }
     }
 
-    fn open(&self, m: &MatchView) -> bool {
-        matches!(
-            m.status.as_str(),
-            "suggested" | "sme_interested" | "provider_interested"
-        )
+    /// Whether the owner may make `mv` now (the service's own table).
+    fn may(&self, mv: PostingMove) -> bool {
+        mv.from(self.p.status).is_some()
     }
 
-    fn decline_codes(&self) -> Vec<(&'static str, &'static str)> {
-        DECLINE_CODES
-            .iter()
-            .map(|c| (*c, self.l().name("decline", c)))
-            .collect()
+    fn may_edit(&self) -> bool {
+        self.may(PostingMove::Edit)
+    }
+
+    fn may_submit(&self) -> bool {
+        self.may(PostingMove::Submit)
+    }
+
+    fn may_close(&self) -> bool {
+        self.may(PostingMove::Close)
+    }
+
+    /// Whether the match still waits for a side's interest (then it may also be declined here).
+    fn open(&self, m: &MatchView) -> bool {
+        m.status.is_open() && m.status != MatchStatus::Connected
     }
 
     fn outcome_field(&self) -> (&'static str, &'static str, &'static str) {
-        match self.p.category.as_str() {
-            "financing" => (
+        match self.p.category {
+            Category::Financing => (
                 "amount_yuan",
                 "放款金额（万元）",
                 "Amount lent (万元, 10,000 yuan)",
             ),
-            "recruiting" => ("hires", "录用人数", "People hired"),
-            _ => ("trainees", "培训人数", "People trained"),
+            Category::Recruiting => ("hires", "录用人数", "People hired"),
+            Category::Training => ("trainees", "培训人数", "People trained"),
         }
     }
 
@@ -133,14 +128,12 @@ impl PostingPage {
             return String::new();
         };
         let l = self.l();
-        let mut parts = vec![l
-            .name("match", o["result"].as_str().unwrap_or_default())
-            .to_string()];
-        if let Some(a) = o["amount_yuan"].as_i64() {
+        let mut parts = vec![l.of(o.result).to_string()];
+        if let Some(a) = o.amount_yuan {
             parts.push(l.money(a));
         }
-        for (k, zh, en) in [("hires", "录用", "hired"), ("trainees", "培训", "trained")] {
-            if let Some(n) = o[k].as_i64() {
+        for (n, zh, en) in [(o.hires, "录用", "hired"), (o.trainees, "培训", "trained")] {
+            if let Some(n) = n {
                 parts.push(format!("{n} {}", self.c.t(zh, en)));
             }
         }
@@ -157,7 +150,7 @@ impl PostingPage {
                     .map(|x| match group {
                         "city" => self.l().city(x),
                         "industry" => self.l().industry(x),
-                        g => self.l().name(g, x).to_string(),
+                        _ => self.l().of_name::<OrgSize>(x).to_string(),
                     })
                     .collect()
             })
@@ -169,19 +162,12 @@ impl PostingPage {
         }
     }
 
-    fn names<'a>(&self, group: &str, values: impl Iterator<Item = &'a str>) -> String {
+    fn labels<E: Labelled>(&self, values: &[E]) -> String {
         values
-            .map(|v| self.l().name(group, v).to_string())
+            .iter()
+            .map(|v| self.l().of(*v))
             .collect::<Vec<_>>()
             .join("、")
-    }
-
-    fn collaterals(&self, v: &[Collateral]) -> String {
-        self.names("collateral", v.iter().map(|c| c.as_str()))
-    }
-
-    fn services(&self, v: &[RecruitingService]) -> String {
-        self.names("service", v.iter().map(|c| c.as_str()))
     }
 
     fn rate(&self, bp: &Option<i32>) -> String {
@@ -220,11 +206,7 @@ async fn show(
         .await?;
     let a = c.actor.as_ref();
     let owner = a.is_some_and(|a| a.owns_org(p.organization.id));
-    let moderator = a.is_some_and(|a| {
-        a.is_platform_admin()
-            || (kind == PostingKind::Need && a.moderates_park(p.park.as_ref().map(|x| x.id)))
-            || (kind == PostingKind::Offer && a.is_admin())
-    });
+    let moderator = a.is_some_and(|a| a.moderates(kind, p.park.as_ref().map(|x| x.id)));
     let d = details_of(&p);
     render(PostingPage {
         c,
@@ -238,8 +220,7 @@ async fn show(
 }
 
 fn details_of(p: &PostingView) -> Option<Details> {
-    let kind = PostingKind::parse(&p.kind).ok()?;
-    let category = Category::parse(&p.category).ok()?;
+    let (kind, category) = (p.kind, p.category);
     let v = match category {
         Category::Financing => p.financing.as_ref(),
         Category::Recruiting => p.recruiting.as_ref(),
@@ -255,18 +236,18 @@ fn answering_postings(
     a: &Actor,
     p: &PostingView,
 ) -> AppResult<Vec<PostingView>> {
-    let mine = match (a.role, p.kind.as_str()) {
-        (Role::Provider, "need") => PostingKind::Offer,
-        (Role::Sme, "offer") => PostingKind::Need,
+    let mine = match (a.role, p.kind) {
+        (Role::Provider, PostingKind::Need) => PostingKind::Offer,
+        (Role::Sme, PostingKind::Offer) => PostingKind::Need,
         _ => return Ok(vec![]),
     };
-    if p.status != "published" || a.owns_org(p.organization.id) {
+    if p.status != PostingStatus::Published || a.owns_org(p.organization.id) {
         return Ok(vec![]);
     }
     let filter = ListFilter {
         mine: true,
         status: Some(PostingStatus::Published),
-        category: Category::parse(&p.category).ok(),
+        category: Some(p.category),
         organization_id: None,
     };
     let paging = Paging {
@@ -274,240 +255,6 @@ fn answering_postings(
         per_page: 100,
     };
     Ok(postings::list(conn, Some(a), mine, &filter, paging)?.items)
-}
-
-#[derive(Template)]
-#[template(path = "pages/posting_form.html")]
-struct FormPage {
-    c: Chrome,
-    kind: &'static str,
-    category: &'static str,
-    f: FormState,
-    action: String,
-    editing: bool,
-}
-
-impl FormPage {
-    fn l(&self) -> Labels {
-        self.c.l()
-    }
-
-    /// `recruiting.positions[i].field`
-    fn pos(&self, i: impl Int, field: &str) -> String {
-        format!("recruiting.positions[{}].{field}", i.int())
-    }
-
-    fn title(&self) -> &'static str {
-        match (self.kind, self.editing) {
-            ("need", false) => self.c.t("发布需求", "Post a need"),
-            ("need", true) => self.c.t("修改需求", "Edit the need"),
-            (_, false) => self.c.t("发布服务", "List an offer"),
-            (_, true) => self.c.t("修改服务", "Edit the offer"),
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct CategoryQuery {
-    category: Option<String>,
-}
-
-fn may_post(a: &Actor, kind: PostingKind) -> AppResult<()> {
-    let role = match kind {
-        PostingKind::Need => Role::Sme,
-        PostingKind::Offer => Role::Provider,
-    };
-    if a.role == role {
-        Ok(())
-    } else {
-        Err(a.refuse(match kind {
-            PostingKind::Need => "only SME users may do this",
-            PostingKind::Offer => "only platform-company users may do this",
-        }))
-    }
-}
-
-async fn new_page(
-    _state: web::Data<AppState>,
-    SignedIn(a, c): SignedIn,
-    q: web::Query<CategoryQuery>,
-    kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    may_post(&a, kind)?;
-    let category = q
-        .category
-        .as_deref()
-        .and_then(|s| Category::parse(s).ok())
-        .map(Category::as_str)
-        .unwrap_or("");
-    let mut f = FormState::new();
-    f.set("category", category);
-    let expires = (chrono::Utc::now() + Duration::days(90)).with_timezone(&beijing());
-    f.set("expires_at", expires.format("%Y-%m-%d").to_string());
-    render(FormPage {
-        c,
-        kind: kind.as_str(),
-        category,
-        f,
-        action: format!("/{}s/new", kind.as_str()),
-        editing: false,
-    })
-}
-
-/// The form's fields as the service's body. The chosen category's details are always sent, so
-/// an empty one gets an error beside each of its fields; an offer's audience lists are always
-/// sent, so that unticking every box on edit clears them.
-fn body_of(form: &Form, kind: PostingKind) -> Value {
-    let mut body = form.to_json();
-    if let Some(category) = form.value("category").and_then(|c| Category::parse(c).ok()) {
-        if body.get(category.as_str()).is_none() {
-            body[category.as_str()] = json!({});
-        }
-    }
-    if kind == PostingKind::Offer {
-        for key in ["regions", "industries", "sizes"] {
-            if body.get(key).is_none() {
-                body[key] = json!([]);
-            }
-        }
-    }
-    body
-}
-
-fn form_failed(
-    c: Chrome,
-    form: &Form,
-    e: AppError,
-    kind: PostingKind,
-    action: String,
-    editing: bool,
-) -> AppResult<HttpResponse> {
-    let mut f = form.state();
-    let status = f.absorb(e, c.lang)?;
-    let category = Category::parse(f.v("category"))
-        .map(Category::as_str)
-        .unwrap_or("");
-    render_status(
-        status,
-        FormPage {
-            c,
-            kind: kind.as_str(),
-            category,
-            f,
-            action,
-            editing,
-        },
-    )
-}
-
-async fn create(
-    state: web::Data<AppState>,
-    SignedIn(a, c): SignedIn,
-    form: Form,
-    kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    may_post(&a, kind)?;
-    let now = state.clock.now();
-    let parsed = crate::domain::posting::Draft::parse(kind, &body_of(&form, kind), now);
-    let result = match parsed {
-        Ok(draft) => {
-            state
-                .tx(move |conn| postings::create(conn, &a, draft, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(p) => {
-            let notice = if p.status == "draft" {
-                "saved"
-            } else {
-                "submitted"
-            };
-            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
-        }
-        Err(e) => form_failed(c, &form, e, kind, format!("/{}s/new", kind.as_str()), false),
-    }
-}
-
-async fn edit_page(
-    state: web::Data<AppState>,
-    SignedIn(a, c): SignedIn,
-    id: web::Path<i64>,
-    kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let viewer = a.clone();
-    let p = state
-        .db(move |conn| postings::get(conn, Some(&viewer), kind, id))
-        .await?;
-    if !a.owns_org(p.organization.id) {
-        return Err(a.refuse("only the posting's organisation may edit it"));
-    }
-    let mut f = FormState::new();
-    f.set("category", p.category.clone());
-    f.set("title", p.title.clone());
-    f.set("description", p.description.clone());
-    f.set(
-        "expires_at",
-        p.expires_at
-            .with_timezone(&beijing())
-            .format("%Y-%m-%d")
-            .to_string(),
-    );
-    let details = json!({
-        "financing": p.financing,
-        "recruiting": p.recruiting,
-        "training": p.training,
-        "regions": p.regions,
-        "industries": p.industries,
-        "sizes": p.sizes,
-    });
-    fill(&mut f, "", &details);
-    let category = Category::parse(&p.category)
-        .map(Category::as_str)
-        .unwrap_or("");
-    render(FormPage {
-        c,
-        kind: kind.as_str(),
-        category,
-        f,
-        action: format!("/{}s/{id}/edit", kind.as_str()),
-        editing: true,
-    })
-}
-
-async fn update(
-    state: web::Data<AppState>,
-    SignedIn(a, c): SignedIn,
-    id: web::Path<i64>,
-    form: Form,
-    kind: PostingKind,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let body = body_of(&form, kind);
-    match state
-        .tx(move |conn| postings::update(conn, &a, kind, id, Ok(body), now))
-        .await
-    {
-        Ok(p) => {
-            let notice = if p.status == "pending_review" {
-                "submitted"
-            } else {
-                "saved"
-            };
-            Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
-        }
-        Err(e) => form_failed(
-            c,
-            &form,
-            e,
-            kind,
-            format!("/{}s/{id}/edit", kind.as_str()),
-            true,
-        ),
-    }
 }
 
 /// The owner's `submit` and `close` buttons.
@@ -527,7 +274,7 @@ async fn owner_action(
         })
         .await?;
     let notice = if close { "closed" } else { "submitted" };
-    Ok(see_other(&posting_url(&p.kind, p.id), Some(notice)))
+    Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
 }
 
 /// A provider answers a need with `offer_id`, an SME an offer with `need_id` (and a note).
@@ -546,13 +293,13 @@ async fn answer(
         return Err(a.refuse("only the other side may answer a posting"));
     }
     let (id, now, lang) = (id.into_inner(), state.clock.now(), c.lang);
-    let body = form.to_json();
+    let answer = Answer::parse(kind, &form.to_json());
     let m = state
-        .tx(move |conn| matches::answer(conn, &a, kind, id, Ok(body), now, lang))
+        .tx(move |conn| matches::answer(conn, &a, kind, id, answer, now, lang))
         .await?;
     let own = match kind {
-        PostingKind::Need => posting_url("offer", m.offer_id),
-        PostingKind::Offer => posting_url("need", m.need_id),
+        PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
+        PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
     };
     Ok(see_other(&own, Some("interest")))
 }
@@ -577,37 +324,9 @@ async fn match_action(
     state
         .tx(move |conn| match action.as_str() {
             "interest" => matches::interest(conn, &a, id, now, lang),
-            "decline" => matches::decline(conn, &a, id, Ok(body), now, lang),
-            _ => matches::outcome(conn, &a, id, Ok(body), now, lang),
+            "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
+            _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
         .await?;
     Ok(see_other(&back, Some(notice)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unticked_audience_lists_are_sent_empty_for_offers_only() {
-        let f = Form(vec![("title".into(), "x".into())]);
-        assert_eq!(body_of(&f, PostingKind::Offer)["regions"], json!([]));
-        assert!(body_of(&f, PostingKind::Need).get("regions").is_none());
-    }
-
-    #[test]
-    fn an_empty_category_is_sent_so_each_of_its_fields_gets_an_error() {
-        let f = Form(vec![("category".into(), "training".into())]);
-        assert_eq!(body_of(&f, PostingKind::Need)["training"], json!({}));
-        let err = crate::domain::posting::Draft::parse(
-            PostingKind::Need,
-            &body_of(&f, PostingKind::Need),
-            chrono::Utc::now(),
-        )
-        .unwrap_err();
-        let mut state = FormState::new();
-        state.absorb(err, crate::i18n::Lang::En).unwrap();
-        assert!(state.err("training.topic").is_some(), "{:?}", state.errors);
-        assert!(state.err("training.headcount").is_some());
-    }
 }

@@ -1,0 +1,117 @@
+//! What a moderator or a side of a match decides, parsed from a request body: a rejection with
+//! its coded reason, an answer to a posting, a decline, an outcome. Each `parse` reports every
+//! bad field at once; the services take these values, never the body.
+
+use serde_json::Value;
+
+use super::input::Obj;
+use super::{parse_count, parse_text, DeclineCode, MatchStatus, PostingKind, RejectCode, Yuan};
+use crate::error::{AppError, AppResult, FieldErrors, Problem};
+
+/// `{reason_code, note?}`: why a posting or an organisation is rejected.
+pub struct Rejection {
+    pub code: RejectCode,
+    pub note: Option<String>,
+}
+
+impl Rejection {
+    pub fn parse(body: &Value) -> AppResult<Rejection> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let code = o.parse_str("reason_code", &mut errs, RejectCode::parse);
+        let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+        match (code, note) {
+            (Some(code), Some(note)) => Ok(Rejection { code, note }),
+            _ => Err(AppError::Validation(errs)),
+        }
+    }
+}
+
+/// `respond` (`{offer_id, note?}`, a provider answers a need) or `apply` (`{need_id, note?}`, an
+/// SME answers an offer): the answering side's own posting.
+pub struct Answer {
+    /// The posting answered with: an offer for a need, a need for an offer.
+    pub own_id: i64,
+    pub note: Option<String>,
+}
+
+impl Answer {
+    /// The field that names the answering posting when answering a posting of `target` kind.
+    pub fn own_key(target: PostingKind) -> &'static str {
+        match target {
+            PostingKind::Need => "offer_id",
+            PostingKind::Offer => "need_id",
+        }
+    }
+
+    pub fn parse(target: PostingKind, body: &Value) -> AppResult<Answer> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let own_id = o.int(Self::own_key(target), &mut errs);
+        let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+        errs.into_result()?;
+        // A missing or malformed id was recorded above; an id that names nothing is a 404 later.
+        let own_id = own_id.ok_or(AppError::NotFound)?;
+        Ok(Answer {
+            own_id,
+            note: note.flatten(),
+        })
+    }
+}
+
+/// `{reason_code, note?}`: why a side declines a match.
+pub struct Decline {
+    pub code: DeclineCode,
+    pub note: Option<String>,
+}
+
+impl Decline {
+    pub fn parse(body: &Value) -> AppResult<Decline> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let code = o.parse_str("reason_code", &mut errs, DeclineCode::parse);
+        let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+        match (code, note) {
+            (Some(code), Some(note)) => Ok(Decline { code, note }),
+            _ => Err(AppError::Validation(errs)),
+        }
+    }
+}
+
+/// `{result, amount_yuan?, hires?, trainees?}`: how a connected match ended. Which figure a
+/// success needs depends on the need's category, which the service checks.
+pub struct Outcome {
+    /// `Succeeded` or `Failed`.
+    pub result: MatchStatus,
+    pub amount_yuan: Option<i64>,
+    pub hires: Option<i32>,
+    pub trainees: Option<i32>,
+}
+
+impl Outcome {
+    pub fn parse(body: &Value) -> AppResult<Outcome> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let result = o.parse_str("result", &mut errs, |s| match s {
+            "succeeded" => Ok(MatchStatus::Succeeded),
+            "failed" => Ok(MatchStatus::Failed),
+            _ => Err(Problem::NotOneOf {
+                allowed: &["succeeded", "failed"],
+            }),
+        });
+        let amount = o.parse_opt_int("amount_yuan", &mut errs, |v| {
+            Yuan::parse(v).map(|y| y.get())
+        });
+        let hires = o.parse_opt_int("hires", &mut errs, |v| parse_count(v, 0, 100_000));
+        let trainees = o.parse_opt_int("trainees", &mut errs, |v| parse_count(v, 0, 100_000));
+        match (result, amount, hires, trainees) {
+            (Some(result), Some(amount_yuan), Some(hires), Some(trainees)) => Ok(Outcome {
+                result,
+                amount_yuan,
+                hires,
+                trainees,
+            }),
+            _ => Err(AppError::Validation(errs)),
+        }
+    }
+}

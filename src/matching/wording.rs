@@ -1,0 +1,56 @@
+//! How the reasons say things: amounts as people in China say them (500万), rates, places and
+//! industries in both languages, lists.
+
+use crate::domain::{CityCode, Industry, Yuan};
+
+/// An amount as people in China say it (500万); exact, never rounded.
+pub fn yuan_zh(v: i64) -> String {
+    Yuan::parse(v)
+        .map(|y| y.display_zh())
+        .unwrap_or_else(|_| format!("{v}元"))
+}
+
+/// 5000000 → "5,000,000".
+pub fn grouped(v: i64) -> String {
+    let s = v.unsigned_abs().to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if v < 0 {
+        out.push('-');
+    }
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Basis points as a percentage with two decimals: 365 → "3.65%".
+pub fn pct(bp: i32) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let bp = bp.unsigned_abs();
+    format!("{sign}{}.{:02}%", bp / 100, bp % 100)
+}
+
+pub fn city_names(city: CityCode) -> (String, String) {
+    let c = city.city();
+    (c.name_zh.to_string(), c.name_en.to_string())
+}
+
+/// 制造业（C）, Manufacturing (C).
+pub fn industry_names(industry: Industry) -> (String, String) {
+    let (i, section) = (industry.section(), industry.as_str());
+    (
+        format!("{}（{section}）", i.name_zh),
+        format!("{} ({section})", i.name_en),
+    )
+}
+
+pub fn join_zh<I: IntoIterator<Item = String>>(items: I) -> String {
+    items.into_iter().collect::<Vec<_>>().join("、")
+}
+
+pub fn join_en<I: IntoIterator<Item = String>>(items: I) -> String {
+    items.into_iter().collect::<Vec<_>>().join(", ")
+}
