@@ -167,6 +167,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
 
     // Quality and in-process latency of the index.
     let mut search_lat = Vec::new();
+    let mut cached_lat = Vec::new();
     let mut like_lat = Vec::new();
     let (mut ours, mut like) = (Vec::new(), Vec::new());
     for l in QUERIES {
@@ -186,10 +187,17 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
             recall: labelled::recall_at_10(&found, &relevant),
             mrr: labelled::reciprocal_rank(&found, &relevant),
         });
+        // Every round is evaluated afresh: the answer cache would otherwise answer all but the
+        // first, and a cache hit is not a search. Hits are timed apart below.
+        for _ in 0..rounds {
+            let t = Instant::now();
+            query::evaluate(&index, &p)?;
+            search_lat.push(t.elapsed());
+        }
         for _ in 0..rounds {
             let t = Instant::now();
             query::search(&index, &p)?;
-            search_lat.push(t.elapsed());
+            cached_lat.push(t.elapsed());
         }
         for _ in 0..rounds.div_ceil(10).max(1) {
             let t = Instant::now();
@@ -223,6 +231,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
             .keys
             .issue(admin.id, admin.token_version, chrono::Utc::now());
         let handle = app.handle();
+        let search = app.state.search.clone();
         actix_web::rt::spawn(app.run_until_stopped());
         let lat = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Duration>> {
             let mut lat = Vec::new();
@@ -232,6 +241,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
                     path.push_str(&format!("&type={k}"));
                 }
                 for _ in 0..rounds {
+                    search.cache.clear();
                     let t = Instant::now();
                     let (status, _) = http_get(port, &path, &token)?;
                     lat.push(t.elapsed());
@@ -249,6 +259,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
     };
     let s = percentiles(search_lat);
+    let c = percentiles(cached_lat);
     let h = percentiles(http_lat);
     let b = percentiles(like_lat);
     let cpu = cpu_model();
@@ -264,7 +275,10 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         build.as_secs_f64(),
         indexed as f64 / build.as_secs_f64().max(1e-9)
     );
-    println!("queries: {} labelled, {rounds} rounds each", QUERIES.len());
+    println!(
+        "queries: {} labelled, {rounds} rounds each, every round evaluated afresh (the answer cache is bypassed in-process and emptied before each HTTP request)",
+        QUERIES.len()
+    );
     println!();
     println!("| engine | p50 ms | p99 ms | recall@10 | MRR |");
     println!("| --- | ---: | ---: | ---: | ---: |");
@@ -278,6 +292,10 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     println!(
         "| tantivy + jieba, over HTTP | {:.3} | {:.3} | | |",
         h.p50_ms, h.p99_ms
+    );
+    println!(
+        "| answer cache hit, in-process (a repeat, not a search) | {:.3} | {:.3} | | |",
+        c.p50_ms, c.p99_ms
     );
     println!(
         "| SQLite LIKE '%…%' | {:.3} | {:.3} | {:.3} | {:.3} |",

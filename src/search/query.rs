@@ -222,6 +222,12 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
     if let Some(hit) = cached(idx, p) {
         return Ok(hit);
     }
+    evaluate(idx, p)
+}
+
+/// Answers `p` from the index without looking in the cache (the answer is stored in it): what a
+/// search costs when it is not a repeat.
+pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResult> {
     let started = Instant::now();
     let terms = query_terms(&p.q);
     let text = text_query(idx, &terms);
