@@ -94,7 +94,10 @@ mod tests {
     fn signs_and_verifies_hs256_and_refuses_other_algorithms() {
         install();
         let key = EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef");
-        let claims = C { sub: "7".into(), exp: 4_000_000_000 };
+        let claims = C {
+            sub: "7".into(),
+            exp: 4_000_000_000,
+        };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap();
         // RFC 7515's HS256 shape: three base64url parts, a 32-byte MAC.
         let sig = token.rsplit('.').next().unwrap();

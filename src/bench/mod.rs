@@ -17,6 +17,7 @@ use diesel::sql_types::{BigInt, Text};
 use crate::config::Settings;
 use crate::db::{self, DbConn, DbUrl};
 use crate::search::labelled::{self, QUERIES};
+use crate::search::paraphrases::{Kind, PARAPHRASES};
 use crate::search::query::{self, SearchParams, Sort};
 use crate::search::{indexer, SearchIndex};
 use crate::state::Clock;
@@ -170,6 +171,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     let mut cached_lat = Vec::new();
     let mut like_lat = Vec::new();
     let (mut ours, mut like) = (Vec::new(), Vec::new());
+    let mut exact_misses: Vec<String> = Vec::new();
     for l in QUERIES {
         let relevant = labelled::relevant_ids(&mut conn, l)?;
         let p = params(l.q, l.kind);
@@ -178,10 +180,17 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
             .iter()
             .map(|h| h.id)
             .collect();
-        ours.push(Quality {
+        let q = Quality {
             recall: labelled::recall_at_10(&hits, &relevant),
             mrr: labelled::reciprocal_rank(&hits, &relevant),
-        });
+        };
+        if q.recall < 1.0 || q.mrr < 1.0 {
+            exact_misses.push(format!(
+                "exact {:?}: recall {:.2}, rr {:.2}",
+                l.q, q.recall, q.mrr
+            ));
+        }
+        ours.push(q);
         let found = like_search(&mut conn, l.q, l.kind)?;
         like.push(Quality {
             recall: labelled::recall_at_10(&found, &relevant),
@@ -203,6 +212,42 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
             let t = Instant::now();
             like_search(&mut conn, l.q, l.kind)?;
             like_lat.push(t.elapsed());
+        }
+    }
+    // The paraphrase set: quality by kind, latency apart (a query that finds little also looks
+    // for parts and corrections).
+    let mut para_lat = Vec::new();
+    let mut by_kind: Vec<(Kind, Quality)> = Vec::new();
+    let mut misses: Vec<String> = exact_misses;
+    for para in PARAPHRASES {
+        let l = &para.query;
+        let relevant = labelled::relevant_ids(&mut conn, l)?;
+        let p = params(l.q, l.kind);
+        let answer = query::evaluate(&index, &p)?;
+        let hits: Vec<i64> = answer.items.iter().map(|h| h.id).collect();
+        let q = Quality {
+            recall: labelled::recall_at_10(&hits, &relevant),
+            mrr: labelled::reciprocal_rank(&hits, &relevant),
+        };
+        if q.recall < 1.0 || q.mrr < 1.0 {
+            misses.push(format!(
+                "{} {:?}: recall {:.2}, rr {:.2}{}",
+                para.kind.name(),
+                l.q,
+                q.recall,
+                q.mrr,
+                answer
+                    .suggestion
+                    .as_ref()
+                    .map(|s| format!(", suggestion {s:?}"))
+                    .unwrap_or_default()
+            ));
+        }
+        by_kind.push((para.kind, q));
+        for _ in 0..rounds {
+            let t = Instant::now();
+            query::evaluate(&index, &p)?;
+            para_lat.push(t.elapsed());
         }
     }
     drop(index);
@@ -259,6 +304,7 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
     };
     let s = percentiles(search_lat);
+    let pl = percentiles(para_lat);
     let c = percentiles(cached_lat);
     let h = percentiles(http_lat);
     let b = percentiles(like_lat);
@@ -276,21 +322,33 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         indexed as f64 / build.as_secs_f64().max(1e-9)
     );
     println!(
-        "queries: {} labelled, {rounds} rounds each, every round evaluated afresh (the answer cache is bypassed in-process and emptied before each HTTP request)",
-        QUERIES.len()
+        "queries: {} labelled with their exact words, {} paraphrased, {rounds} rounds each, every round evaluated afresh (the answer cache is bypassed in-process and emptied before each HTTP request)",
+        QUERIES.len(),
+        PARAPHRASES.len()
     );
     println!();
     println!("| engine | p50 ms | p99 ms | recall@10 | MRR |");
     println!("| --- | ---: | ---: | ---: | ---: |");
+    let paraphrased: Vec<&Quality> = by_kind.iter().map(|(_, q)| q).collect();
+    let mean_of = |v: &[&Quality], f: fn(&Quality) -> f64| {
+        v.iter().map(|q| f(q)).sum::<f64>() / v.len().max(1) as f64
+    };
     println!(
-        "| tantivy + jieba, in-process | {:.3} | {:.3} | {:.3} | {:.3} |",
+        "| tantivy + jieba, in-process, exact words | {:.3} | {:.3} | {:.3} | {:.3} |",
         s.p50_ms,
         s.p99_ms,
         mean(&ours, |q| q.recall),
         mean(&ours, |q| q.mrr)
     );
     println!(
-        "| tantivy + jieba, over HTTP | {:.3} | {:.3} | | |",
+        "| tantivy + jieba, in-process, paraphrases | {:.3} | {:.3} | {:.3} | {:.3} |",
+        pl.p50_ms,
+        pl.p99_ms,
+        mean_of(&paraphrased, |q| q.recall),
+        mean_of(&paraphrased, |q| q.mrr)
+    );
+    println!(
+        "| tantivy + jieba, over HTTP, exact words | {:.3} | {:.3} | | |",
         h.p50_ms, h.p99_ms
     );
     println!(
@@ -304,6 +362,42 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         mean(&like, |q| q.recall),
         mean(&like, |q| q.mrr)
     );
+    println!();
+    println!("| query kind (labelled sets) | queries | recall@10 | MRR |");
+    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "| exact words (src/search/labelled.rs) | {} | {:.3} | {:.3} |",
+        ours.len(),
+        mean(&ours, |q| q.recall),
+        mean(&ours, |q| q.mrr)
+    );
+    for k in Kind::ALL {
+        let v: Vec<&Quality> = by_kind
+            .iter()
+            .filter(|(kind, _)| *kind == k)
+            .map(|(_, q)| q)
+            .collect();
+        println!(
+            "| {} (src/search/paraphrases.rs) | {} | {:.3} | {:.3} |",
+            k.name(),
+            v.len(),
+            mean_of(&v, |q| q.recall),
+            mean_of(&v, |q| q.mrr)
+        );
+    }
+    println!(
+        "| all paraphrases | {} | {:.3} | {:.3} |",
+        paraphrased.len(),
+        mean_of(&paraphrased, |q| q.recall),
+        mean_of(&paraphrased, |q| q.mrr)
+    );
+    if !misses.is_empty() {
+        println!();
+        println!("queries below 1.0:");
+        for m in &misses {
+            println!("  {m}");
+        }
+    }
     println!();
     println!(
         "LIKE / tantivy latency: p50 {:.1}×, p99 {:.1}×",

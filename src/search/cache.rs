@@ -72,6 +72,7 @@ mod tests {
             per_page: 20,
             facets: Default::default(),
             took_ms: 1.0,
+            suggestion: None,
         }
     }
 

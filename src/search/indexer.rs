@@ -92,6 +92,7 @@ fn document(idx: &SearchIndex, row: &Row) -> TantivyDocument {
     doc.add_text(f.title, &p.title);
     doc.add_text(f.description, &p.description);
     doc.add_text(f.org_name, &row.org_name);
+    doc.add_text(f.details, &p.details);
     doc
 }
 

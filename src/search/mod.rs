@@ -2,15 +2,21 @@
 //! kept in step by the change feed (`indexer`), queried by `query`. The database is the source of
 //! truth: the index can be deleted at any time and is rebuilt.
 
+pub mod analyzer;
 pub(crate) mod cache;
+pub mod facts;
 pub mod indexer;
 pub mod labelled;
 pub mod params;
+pub mod paraphrases;
+pub mod plan;
 pub mod query;
+pub mod typo;
+pub mod vocabulary;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -21,8 +27,10 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
-/// Bump when the schema or the analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bump when the schema or the analyser changes (the user dictionary included): an index of
+/// another version is rebuilt. 2: jieba with the domain's user dictionary, full-width Latin
+/// folded, the posting's details stored.
+pub const SCHEMA_VERSION: u32 = 2;
 pub const ANALYZER: &str = "zh_jieba_lower";
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
@@ -50,6 +58,8 @@ pub struct Fields {
     pub title: Field,
     pub description: Field,
     pub org_name: Field,
+    /// The posting's structured details (JSON), stored for the facts a hit shows.
+    pub details: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -77,14 +87,16 @@ pub fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         description: b.add_text_field("description", text.clone()),
         org_name: b.add_text_field("org_name", text),
+        details: b.add_text_field("details", STORED),
     };
     (b.build(), fields)
 }
 
-/// jieba in search mode (compound words also yield their parts), then lower-casing so Latin
-/// words match in any case. Registered every time an index is opened: tantivy does not store it.
+/// jieba with the domain's user dictionary in search mode (compound words also yield their
+/// parts), then lower-casing so Latin words match in any case. Registered every time an index is
+/// opened: tantivy does not store it.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+    TextAnalyzer::builder(analyzer::DomainJieba)
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
         .build()
@@ -112,6 +124,10 @@ pub struct SearchIndex {
     last_applied: AtomicI64,
     /// Answers of the current searcher generation.
     pub(crate) cache: cache::ResultCache,
+    /// The synonyms in force (shipped and the admins'), replaced when the admins change them.
+    pub vocabulary: vocabulary::LiveVocabulary,
+    /// The words of the index, for typo corrections.
+    pub(crate) lexicon: Arc<typo::LexiconCell>,
 }
 
 impl SearchIndex {
@@ -161,6 +177,8 @@ impl SearchIndex {
                 ready: AtomicBool::new(!needs_build),
                 last_applied: AtomicI64::new(mark.last_change_id),
                 cache: Default::default(),
+                vocabulary: Default::default(),
+                lexicon: Default::default(),
             },
             needs_build,
         ))
@@ -172,6 +190,13 @@ impl SearchIndex {
 
     pub(crate) fn set_ready(&self) {
         self.ready.store(true, Ordering::Release);
+    }
+
+    /// Puts a new vocabulary in force: answers and corrections made with the old one are dropped.
+    pub fn set_vocabulary(&self, v: vocabulary::Vocabulary) {
+        self.vocabulary.set(v);
+        self.cache.clear();
+        self.lexicon.clear();
     }
 
     pub fn last_applied(&self) -> i64 {

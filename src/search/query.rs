@@ -11,12 +11,13 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
+use super::facts::Facts;
+use super::plan::{self, Plan, Unit};
 use super::{
     category_code, city_number, industry_code, SearchIndex, CATEGORY_NAMES, KIND_NEED, KIND_OFFER,
 };
@@ -24,6 +25,11 @@ use crate::domain::reference::CITIES;
 use crate::domain::{Category, CityCode, Industry, PostingKind};
 
 pub const MAX_QUERY_CHARS: usize = 200;
+/// Below this many results a search also looks for the parts of the terms it names and for what
+/// a corrected query finds (and offers the correction as a suggestion).
+pub const FEW: u64 = 10;
+/// How much a synonym counts beside the words typed, among documents that have those words.
+const SYNONYM_WEIGHT: f32 = 0.3;
 /// Results past this depth are not served (page × per_page).
 pub const MAX_DEPTH: usize = 10_000;
 
@@ -63,8 +69,37 @@ pub struct Hit {
     pub city_code: Option<String>,
     pub park_id: Option<i64>,
     pub organization_name: String,
+    /// In [0, 1], never higher than the hit before it: relative to the best hit found by the
+    /// words typed; hits found otherwise (see `matched_by`) score at most 0.5, 0.3 and 0.2.
     pub score: f32,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How the hit was found: by the words typed, only by a synonym of a term of the query, only
+    /// by a part of such a term, or only by the corrected query of `suggestion`. Always in this
+    /// order in a list sorted by relevance.
+    pub matched_by: MatchedBy,
+    /// The figures of the posting's category (salary range and headcount, format and fee…).
+    pub facts: Facts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    Words,
+    Synonym,
+    Part,
+    Correction,
+}
+
+impl MatchedBy {
+    /// The highest score a hit found this way gets.
+    fn ceiling(self) -> f32 {
+        match self {
+            MatchedBy::Words => 1.0,
+            MatchedBy::Synonym => 0.5,
+            MatchedBy::Part => 0.3,
+            MatchedBy::Correction => 0.2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
@@ -73,6 +108,21 @@ pub struct Facets {
     pub city_code: BTreeMap<String, u64>,
     #[serde(rename = "type")]
     pub kind: BTreeMap<String, u64>,
+}
+
+impl Facets {
+    /// Adds the counts of a disjoint set of documents.
+    fn add(&mut self, other: Facets) {
+        for (mine, theirs) in [
+            (&mut self.category, other.category),
+            (&mut self.city_code, other.city_code),
+            (&mut self.kind, other.kind),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k).or_default() += v;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -86,6 +136,9 @@ pub struct SearchResult {
     #[schema(value_type = Facets)]
     pub facets: Arc<Facets>,
     pub took_ms: f64,
+    /// A corrected query when the words typed look mistyped (数空车工 → 数控车工) and it finds
+    /// something; `null` otherwise. Hits it found are in `items` below the others.
+    pub suggestion: Option<String>,
 }
 
 /// The words of a query as the index has them; tokens without a letter or digit are dropped.
@@ -100,36 +153,6 @@ pub fn query_terms(q: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// The text part of a query: each word in any field (title weighted above organisation name
-/// above description); documents with more of the words score higher.
-pub fn text_query(idx: &SearchIndex, terms: &[String]) -> Option<Box<dyn Query>> {
-    if terms.is_empty() {
-        return None;
-    }
-    let f = &idx.fields;
-    let per_term: Vec<(Occur, Box<dyn Query>)> = terms
-        .iter()
-        .map(|t| {
-            let fields: Vec<Box<dyn Query>> =
-                [(f.title, 3.0), (f.org_name, 1.5), (f.description, 1.0)]
-                    .into_iter()
-                    .map(|(field, boost)| {
-                        let q = TermQuery::new(
-                            Term::from_field_text(field, t),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>
-                    })
-                    .collect();
-            (
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(fields, 0.3)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Some(Box::new(BooleanQuery::new(per_term)))
 }
 
 fn term_u64(field: tantivy::schema::Field, v: u64) -> Box<dyn Query> {
@@ -204,8 +227,8 @@ fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
     out
 }
 
-fn cache_key(p: &SearchParams) -> String {
-    format!("{p:?}")
+fn cache_key(p: &SearchParams, vocabulary_version: i64) -> String {
+    format!("{p:?} v{vocabulary_version}")
 }
 
 /// The answer to `p` if the current searcher has given it recently: no analysis, no query, no
@@ -213,7 +236,8 @@ fn cache_key(p: &SearchParams) -> String {
 pub fn cached(idx: &SearchIndex, p: &SearchParams) -> Option<SearchResult> {
     let started = Instant::now();
     let generation = idx.reader.searcher().generation().generation_id();
-    let mut hit = idx.cache.get(generation, &cache_key(p))?;
+    let version = idx.vocabulary.get().version();
+    let mut hit = idx.cache.get(generation, &cache_key(p, version))?;
     hit.took_ms = elapsed_ms(started);
     Some(hit)
 }
@@ -227,127 +251,367 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
 
 /// Answers `p` from the index without looking in the cache (the answer is stored in it): what a
 /// search costs when it is not a repeat.
+///
+/// Sorted by relevance, the answer lists the documents with the words typed (the vocabulary's
+/// terms matched whole), then those with only a synonym of a term; when these are fewer than
+/// `FEW`, then those with only a part of a term (generic words aside), then what a corrected
+/// query finds. Each group is ranked within itself; `total` and the facets count all of them.
 pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResult> {
     let started = Instant::now();
-    let terms = query_terms(&p.q);
-    let text = text_query(idx, &terms);
-    let has_words = !p.q.trim().is_empty();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match &text {
-        Some(t) => clauses.push((Occur::Must, t.box_clone())),
-        // Words that are all punctuation match nothing; no words at all list everything.
-        None if has_words => {
-            return Ok(SearchResult {
-                items: Default::default(),
-                total: 0,
-                page: p.page,
-                per_page: p.per_page,
-                facets: Default::default(),
-                took_ms: elapsed_ms(started),
-            })
-        }
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    for f in filters(idx, p) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
-    }
-    let query = BooleanQuery::new(clauses);
+    let vocab = idx.vocabulary.get();
     let searcher = idx.reader.searcher();
     let generation = searcher.generation().generation_id();
-    let key = cache_key(p);
-    let offset = (p.page - 1) * p.per_page;
-    let sort = p.sort.unwrap_or(if text.is_some() {
+    let key = cache_key(p, vocab.version());
+    let f = &idx.fields;
+    let has_words = !p.q.trim().is_empty();
+    let plan = Plan::new(&p.q, &vocab);
+    let exact = plan::any_of(f, &plan.exact);
+    let weak = plan::any_of(f, &plan.weak);
+    let synonyms = plan::any_of_averaged(f, &plan.synonyms);
+    let weak_synonyms = plan::any_of_averaged(f, &plan.weak_synonyms);
+    let sort = p.sort.unwrap_or(if has_words {
         Sort::Relevance
     } else {
         Sort::Newest
     });
-    let facets_collector = FacetCollector;
-    let (top, total, facets): (Vec<(Score, DocAddress)>, usize, Facets) = match sort {
-        Sort::Relevance => {
-            let top = TopDocs::with_limit(p.per_page)
-                .and_offset(offset)
-                .order_by_score();
-            searcher.search(&query, &(top, Count, facets_collector))?
+    let mut answer = Answer::new(p, sort, filters(idx, p));
+    match (&exact, &synonyms) {
+        // Words that are all punctuation match nothing; no words at all list everything.
+        (None, None) if has_words => {}
+        (None, None) => answer.run(&searcher, Box::new(AllQuery), MatchedBy::Words)?,
+        (exact, synonyms) if sort == Sort::Newest => {
+            let either: Vec<Box<dyn Query>> = exact
+                .iter()
+                .chain(synonyms)
+                .chain(&plan::any_of(f, &plan.partial))
+                .map(|q| q.box_clone())
+                .collect();
+            answer.run(&searcher, should(either), MatchedBy::Words)?;
         }
-        Sort::Newest => {
-            let top = TopDocs::with_limit(p.per_page)
-                .and_offset(offset)
-                .order_by_fast_field::<i64>("published_at", Order::Desc);
-            let (docs, total, facets) = searcher.search(&query, &(top, Count, facets_collector))?;
-            (
-                docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                total,
-                facets,
-            )
-        }
-    };
-    let f = &idx.fields;
-    let mut items = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let s = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let kind = seg
-            .fast_fields()
-            .u64("kind")?
-            .first(addr.doc_id)
-            .unwrap_or(0);
-        let category = seg
-            .fast_fields()
-            .u64("category")?
-            .first(addr.doc_id)
-            .unwrap_or(0);
-        let description = s(f.description);
-        let snippet = snippet(&description, &terms, 160);
-        let city = u(f.city);
-        let park = u(f.park);
-        let published = doc
-            .get_first(f.published_at)
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0);
-        items.push(Hit {
-            kind: if kind == KIND_NEED { "need" } else { "offer" },
-            id: u(f.id) as i64,
-            title: s(f.title),
-            snippet,
-            category: CATEGORY_NAMES[(category as usize).min(2)],
-            city_code: (city != 0).then(|| city.to_string()),
-            park_id: (park != 0).then_some(park as i64),
-            organization_name: s(f.org_name),
-            score: if sort == Sort::Relevance { score } else { 0.0 },
-            published_at: chrono::DateTime::from_timestamp(published, 0),
-        });
-    }
-    // Normalise relevance scores into [0, 1] relative to the best hit of the whole result.
-    if sort == Sort::Relevance {
-        if let Some(best) = items
-            .iter()
-            .map(|h| h.score)
-            .reduce(f32::max)
-            .filter(|b| *b > 0.0)
-        {
-            let best = if p.page == 1 { best } else { best.max(1.0) };
-            for h in &mut items {
-                h.score = (h.score / best).clamp(0.0, 1.0);
+        (exact, synonyms) => {
+            if let Some(e) = exact {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, e.box_clone())];
+                if let Some(w) = &weak {
+                    clauses.push((Occur::Should, w.box_clone()));
+                }
+                for s in [synonyms, &weak_synonyms].into_iter().flatten() {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(s.box_clone(), SYNONYM_WEIGHT)),
+                    ));
+                }
+                let q: Box<dyn Query> = if clauses.len() == 1 {
+                    e.box_clone()
+                } else {
+                    Box::new(BooleanQuery::new(clauses))
+                };
+                answer.run(&searcher, q, MatchedBy::Words)?;
+            }
+            if let Some(s) = synonyms {
+                let mut q = but_not(s, [exact]);
+                // Words and synonyms of generic terms rank what the synonyms found.
+                let rank: Vec<Box<dyn Query>> = [&weak, &weak_synonyms]
+                    .into_iter()
+                    .flatten()
+                    .map(|w| w.box_clone())
+                    .collect();
+                if !rank.is_empty() {
+                    let mut clauses = vec![(Occur::Must, q)];
+                    clauses.extend(rank.into_iter().map(|r| (Occur::Should, r)));
+                    q = Box::new(BooleanQuery::new(clauses));
+                }
+                answer.run(&searcher, q, MatchedBy::Synonym)?;
             }
         }
     }
+    // The parts of the terms named (数控 and 车工 of 数控车工), below everything else the words
+    // found: the words as typed found them before terms were known.
+    let partial = plan::any_of(f, &plan.partial);
+    if let (Some(part), Sort::Relevance) = (&partial, sort) {
+        answer.run(
+            &searcher,
+            but_not(part, [&exact, &synonyms]),
+            MatchedBy::Part,
+        )?;
+    }
+    let mut marks = plan.marks();
+    let mut suggestion = None;
+    if has_words && answer.total < FEW {
+        if let Some(fixed) = correction(idx, &searcher, &vocab, &p.q) {
+            let fixed_plan = Plan::new(&fixed, &vocab);
+            let units: Vec<Unit> = fixed_plan
+                .exact
+                .iter()
+                .chain(&fixed_plan.synonyms)
+                .cloned()
+                .collect();
+            if let Some(q) = plan::any_of(f, &units) {
+                let before = answer.total;
+                answer.run(
+                    &searcher,
+                    but_not(&q, [&exact, &synonyms, &partial]),
+                    MatchedBy::Correction,
+                )?;
+                if answer.total > before || fixed_finds(&searcher, &q, idx, p) {
+                    marks.extend(fixed_plan.marks());
+                    suggestion = Some(fixed);
+                }
+            }
+        }
+    } else if has_words && looks_mistyped(idx, &searcher, &vocab, &plan) {
+        // Enough was found, but a word of the query is unknown: offer the correction only.
+        if let Some(fixed) = correction(idx, &searcher, &vocab, &p.q) {
+            let fixed_plan = Plan::new(&fixed, &vocab);
+            if let Some(q) = plan::any_of(f, &fixed_plan.exact) {
+                if fixed_finds(&searcher, &q, idx, p) {
+                    suggestion = Some(fixed);
+                }
+            }
+        }
+    }
+    let items = answer.hits(&searcher, idx, &marks)?;
     let result = SearchResult {
         items: Arc::new(items),
-        total: total as u64,
+        total: answer.total,
         page: p.page,
         per_page: p.per_page,
-        facets: Arc::new(facets),
+        facets: Arc::new(answer.facets),
         took_ms: elapsed_ms(started),
+        suggestion,
     };
     idx.cache.put(generation, key, &result);
     Ok(result)
+}
+
+fn should(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.into_iter().next().expect("one query");
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// Documents of `q` that none of the earlier groups holds.
+fn but_not<const N: usize>(q: &dyn Query, earlier: [&Option<Box<dyn Query>>; N]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q.box_clone())];
+    for e in earlier.into_iter().flatten() {
+        clauses.push((Occur::MustNot, e.box_clone()));
+    }
+    if clauses.len() == 1 {
+        return q.box_clone();
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Whether the corrected query finds anything this caller may see.
+fn fixed_finds(searcher: &Searcher, q: &dyn Query, idx: &SearchIndex, p: &SearchParams) -> bool {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q.box_clone())];
+    for f in filters(idx, p) {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
+    }
+    searcher
+        .search(&BooleanQuery::new(clauses), &Count)
+        .is_ok_and(|n| n > 0)
+}
+
+/// The query with its unknown words corrected against the index's words.
+fn correction(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    vocab: &Arc<super::vocabulary::Vocabulary>,
+    q: &str,
+) -> Option<String> {
+    let fields = [idx.fields.title, idx.fields.description];
+    idx.lexicon.get(searcher, &fields, vocab).correct(q)
+}
+
+/// A word outside the vocabulary's terms that jieba could not make a word of (a lone Chinese
+/// character), or that the index does not know.
+fn looks_mistyped(
+    idx: &SearchIndex,
+    searcher: &Searcher,
+    vocab: &Arc<super::vocabulary::Vocabulary>,
+    plan: &Plan,
+) -> bool {
+    let lone = |w: &str| w.chars().count() == 1 && w.chars().all(|c| c as u32 >= 0x3400);
+    let suspicious: Vec<&String> = plan
+        .loose
+        .iter()
+        .filter(|w| lone(w) || w.chars().count() >= 2)
+        .collect();
+    if suspicious.is_empty() {
+        return false;
+    }
+    if suspicious.iter().any(|w| lone(w)) {
+        return true;
+    }
+    let fields = [idx.fields.title, idx.fields.description];
+    let lexicon = idx.lexicon.get(searcher, &fields, vocab);
+    suspicious
+        .iter()
+        .any(|w| w.chars().any(|c| c as u32 >= 0x3400) && !lexicon.knows(w))
+}
+
+/// The groups of hits of one answer, as they are run: the page's slice of each, their counts and
+/// facets.
+struct Answer {
+    offset: usize,
+    per_page: usize,
+    sort: Sort,
+    filters: Vec<Box<dyn Query>>,
+    total: u64,
+    facets: Facets,
+    /// The page's documents with their raw scores, group and the group's best score.
+    page: Vec<(Score, DocAddress, MatchedBy, Score)>,
+}
+
+impl Answer {
+    fn new(p: &SearchParams, sort: Sort, filters: Vec<Box<dyn Query>>) -> Answer {
+        Answer {
+            offset: (p.page - 1) * p.per_page,
+            per_page: p.per_page,
+            sort,
+            filters,
+            total: 0,
+            facets: Facets::default(),
+            page: Vec::new(),
+        }
+    }
+
+    /// Runs one group: the documents of `text` that pass the filters, after every earlier group.
+    fn run(
+        &mut self,
+        searcher: &Searcher,
+        text: Box<dyn Query>,
+        how: MatchedBy,
+    ) -> anyhow::Result<()> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+        for f in &self.filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let before = self.total as usize;
+        let skip = self.offset.saturating_sub(before);
+        let want = self.per_page - self.page.len();
+        let (top, count, facets): (Vec<(Score, DocAddress)>, usize, Facets) = if want == 0 {
+            let (count, facets) = searcher.search(&query, &(Count, FacetCollector))?;
+            (Vec::new(), count, facets)
+        } else {
+            match self.sort {
+                Sort::Relevance => {
+                    let top = TopDocs::with_limit(want).and_offset(skip).order_by_score();
+                    searcher.search(&query, &(top, Count, FacetCollector))?
+                }
+                Sort::Newest => {
+                    let top = TopDocs::with_limit(want)
+                        .and_offset(skip)
+                        .order_by_fast_field::<i64>("published_at", Order::Desc);
+                    let (docs, count, facets) =
+                        searcher.search(&query, &(top, Count, FacetCollector))?;
+                    (
+                        docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
+                        count,
+                        facets,
+                    )
+                }
+            }
+        };
+        // The best score of the group: its first hit when the page starts with it; later pages
+        // keep today's rule (at least 1.0) so a page never inflates its own scores.
+        let best = top.iter().map(|(s, _)| *s).fold(0.0f32, f32::max);
+        let best = if skip == 0 { best } else { best.max(1.0) };
+        self.page
+            .extend(top.into_iter().map(|(s, d)| (s, d, how, best)));
+        self.total += count as u64;
+        self.facets.add(facets);
+        Ok(())
+    }
+
+    /// The page's hits, with scores in [0, 1] that never rise down the list.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        idx: &SearchIndex,
+        marks: &[String],
+    ) -> anyhow::Result<Vec<Hit>> {
+        let mut items = Vec::with_capacity(self.page.len());
+        let mut ceiling = 1.0f32;
+        for &(raw, addr, how, best) in &self.page {
+            let score = if self.sort == Sort::Relevance && best > 0.0 {
+                let s = (how.ceiling() * raw / best).clamp(0.0, 1.0).min(ceiling);
+                ceiling = s;
+                s
+            } else {
+                0.0
+            };
+            items.push(hit(searcher, idx, addr, score, how, marks)?);
+        }
+        Ok(items)
+    }
+}
+
+fn hit(
+    searcher: &Searcher,
+    idx: &SearchIndex,
+    addr: DocAddress,
+    score: f32,
+    how: MatchedBy,
+    marks: &[String],
+) -> anyhow::Result<Hit> {
+    let f = &idx.fields;
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let s = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let seg = searcher.segment_reader(addr.segment_ord);
+    let kind = seg
+        .fast_fields()
+        .u64("kind")?
+        .first(addr.doc_id)
+        .unwrap_or(0);
+    let category = seg
+        .fast_fields()
+        .u64("category")?
+        .first(addr.doc_id)
+        .unwrap_or(0);
+    let description = s(f.description);
+    let city = u(f.city);
+    let park = u(f.park);
+    let published = doc
+        .get_first(f.published_at)
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
+    let category_name = CATEGORY_NAMES[(category as usize).min(2)];
+    let posting_kind = if kind == KIND_NEED {
+        PostingKind::Need
+    } else {
+        PostingKind::Offer
+    };
+    let facts = Category::parse(category_name)
+        .map(|c| Facts::of(posting_kind, c, &s(f.details)))
+        .unwrap_or_default();
+    Ok(Hit {
+        kind: posting_kind.as_str(),
+        id: u(f.id) as i64,
+        title: s(f.title),
+        snippet: snippet(&description, marks, 160),
+        category: category_name,
+        city_code: (city != 0).then(|| city.to_string()),
+        park_id: (park != 0).then_some(park as i64),
+        organization_name: s(f.org_name),
+        score,
+        published_at: chrono::DateTime::from_timestamp(published, 0),
+        matched_by: how,
+        facts,
+    })
 }
 
 fn elapsed_ms(started: Instant) -> f64 {
