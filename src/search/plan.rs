@@ -7,7 +7,7 @@
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzer;
@@ -78,6 +78,25 @@ impl Unit {
         words.iter().map(|(_, w)| w.clone()).collect()
     }
 
+    /// Whether every document with all of `words` has this unit (so it is found by it).
+    fn implied_by(&self, words: &[String]) -> bool {
+        let has = |set: &[(usize, String)]| set.iter().all(|(_, w)| words.contains(w));
+        match self {
+            Unit::Word(w) => words.contains(w),
+            Unit::Term {
+                words: own, parts, ..
+            } => has(own) || parts.len() >= 2 && has(parts),
+        }
+    }
+
+    /// The words a document must have to be found by this unit.
+    fn required(&self) -> Vec<String> {
+        match self {
+            Unit::Word(w) => vec![w.clone()],
+            Unit::Term { words, .. } => words.iter().map(|(_, w)| w.clone()).collect(),
+        }
+    }
+
     /// Whether every word of the unit is generic (需求, 企业…): such a unit alone does not make
     /// a document a hit when the query names something else.
     fn is_generic(&self, vocab: &Vocabulary) -> bool {
@@ -108,14 +127,15 @@ impl Unit {
 
 /// All of the words, anywhere or as a phrase.
 fn words_query(f: &Fields, words: &[(usize, String)], phrase: bool) -> Box<dyn Query> {
+    let fields = fields_of(f, phrase);
     if words.len() == 1 {
-        return word_query(f, &words[0].1);
+        return word_in(&fields, &words[0].1);
     }
     if !phrase {
-        return all_of(words.iter().map(|(_, w)| word_query(f, w)).collect());
+        return all_of(words.iter().map(|(_, w)| word_in(&fields, w)).collect());
     }
     let first = words[0].0;
-    let fields: Vec<Box<dyn Query>> = [(f.title, 3.0), (f.org_name, 1.5), (f.description, 1.0)]
+    let fields: Vec<Box<dyn Query>> = fields
         .into_iter()
         .map(|(field, boost)| {
             let terms = words
@@ -154,12 +174,25 @@ fn tiling(word: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// One word in any field: the title weighs most, then the organisation's name, then the
-/// description; a document with the word in several fields gets a little more.
+/// The fields a word is looked for in, with their weights: the title weighs most, then the
+/// organisation's name, then the description. A synonym is not looked for in names.
+fn fields_of(f: &Fields, synonym: bool) -> Vec<(Field, f32)> {
+    if synonym {
+        vec![(f.title, 3.0), (f.description, 1.0)]
+    } else {
+        vec![(f.title, 3.0), (f.org_name, 1.5), (f.description, 1.0)]
+    }
+}
+
+/// One word in any field; a document with the word in several fields gets a little more.
 pub fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
-    let fields: Vec<Box<dyn Query>> = [(f.title, 3.0), (f.org_name, 1.5), (f.description, 1.0)]
-        .into_iter()
-        .map(|(field, boost)| {
+    word_in(&fields_of(f, false), word)
+}
+
+fn word_in(fields: &[(Field, f32)], word: &str) -> Box<dyn Query> {
+    let fields: Vec<Box<dyn Query>> = fields
+        .iter()
+        .map(|&(field, boost)| {
             let q = TermQuery::new(
                 Term::from_field_text(field, word),
                 IndexRecordOption::WithFreqs,
@@ -314,7 +347,9 @@ impl Plan {
                 }
                 if generic && !only_generic {
                     plan.weak_synonyms.push(u);
-                } else {
+                } else if !plan.exact.iter().any(|e| e.implied_by(&u.required())) {
+                    // A synonym that holds a word of the query finds only documents the word
+                    // already found (数控机床 for 数控).
                     plan.synonyms.push(u);
                 }
             }

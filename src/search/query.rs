@@ -11,7 +11,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -28,8 +28,7 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// Below this many results a search also looks for the parts of the terms it names and for what
 /// a corrected query finds (and offers the correction as a suggestion).
 pub const FEW: u64 = 10;
-/// How much a synonym counts beside the words typed, among documents that have those words.
-const SYNONYM_WEIGHT: f32 = 0.3;
+
 /// Results past this depth are not served (page × per_page).
 pub const MAX_DEPTH: usize = 10_000;
 
@@ -293,12 +292,6 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, e.box_clone())];
                 if let Some(w) = &weak {
                     clauses.push((Occur::Should, w.box_clone()));
-                }
-                for s in [synonyms, &weak_synonyms].into_iter().flatten() {
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(s.box_clone(), SYNONYM_WEIGHT)),
-                    ));
                 }
                 let q: Box<dyn Query> = if clauses.len() == 1 {
                     e.box_clone()
