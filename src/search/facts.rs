@@ -2,13 +2,15 @@
 //! and headcount for recruiting, format and fee for training, amounts for financing. Read from
 //! the posting's details as the index stores them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::posting::Details;
 use crate::domain::{Category, Fee, PostingKind, TrainingFormat};
 
-/// Each field only where the posting's category has it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// Each field only where the posting's category has it. Worked out when the posting is indexed
+/// and stored beside it as JSON, so a hit reads them without parsing the details.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct Facts {
     /// Financing need: the amount asked.
     #[serde(skip_serializing_if = "Option::is_none")]

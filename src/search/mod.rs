@@ -29,7 +29,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 /// Bump when the schema or the analyser changes (the user dictionary included): an index of
 /// another version is rebuilt. 2: jieba with the domain's user dictionary, full-width Latin
-/// folded, the posting's details stored.
+/// folded, the facts of each hit (salary range, format, fee…) stored.
 pub const SCHEMA_VERSION: u32 = 2;
 pub const ANALYZER: &str = "zh_jieba_lower";
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
@@ -58,8 +58,8 @@ pub struct Fields {
     pub title: Field,
     pub description: Field,
     pub org_name: Field,
-    /// The posting's structured details (JSON), stored for the facts a hit shows.
-    pub details: Field,
+    /// The facts a hit shows (`facts::Facts` as JSON), stored only.
+    pub facts: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -87,7 +87,7 @@ pub fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         description: b.add_text_field("description", text.clone()),
         org_name: b.add_text_field("org_name", text),
-        details: b.add_text_field("details", STORED),
+        facts: b.add_text_field("facts", STORED),
     };
     (b.build(), fields)
 }

@@ -39,7 +39,11 @@ pub enum Unit {
 impl Unit {
     /// The unit of a term as written.
     pub fn of_term(text: &str, phrase: bool) -> Option<Unit> {
-        let words = analyzer::words_at(text);
+        Unit::of_words(analyzer::words_at(text), phrase)
+    }
+
+    /// The unit of a term already cut into words.
+    pub fn of_words(words: Vec<(usize, String)>, phrase: bool) -> Option<Unit> {
         match words.len() {
             0 => None,
             1 => {
@@ -249,6 +253,14 @@ pub fn any_of(f: &Fields, units: &[Unit]) -> Option<Box<dyn Query>> {
     }
 }
 
+/// Which of a plan's units found a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Words,
+    Synonym,
+    Part,
+}
+
 /// A query taken apart.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
@@ -296,7 +308,11 @@ impl Plan {
                     continue;
                 }
                 seen.push(k);
-                if let Some(u) = Unit::of_term(t, true) {
+                let unit = match vocab.words_of(t) {
+                    Some(words) => Unit::of_words(words.to_vec(), true),
+                    None => Unit::of_term(t, true),
+                };
+                if let Some(u) = unit {
                     synonyms.push(u);
                 }
             }
@@ -369,10 +385,15 @@ impl Plan {
         }
     }
 
-    /// Every index word the plan looks for, to mark in snippets.
-    pub fn marks(&self) -> Vec<String> {
+    /// The index words to mark in the snippet of a hit found one way or another.
+    pub fn marks(&self, how: Found) -> Vec<String> {
+        let found: &[Unit] = match how {
+            Found::Words => &self.exact,
+            Found::Synonym => &self.synonyms,
+            Found::Part => &self.partial,
+        };
         let mut out: Vec<String> = Vec::new();
-        for u in self.exact.iter().chain(&self.weak).chain(&self.synonyms) {
+        for u in found.iter().chain(&self.weak) {
             for m in u.marks() {
                 let lone = m.chars().count() == 1 && !m.is_ascii();
                 if !lone && !out.contains(&m) {
@@ -451,7 +472,7 @@ mod tests {
         assert!(!p.loose.is_empty());
         let p = Plan::new("500万 设备贷款", &v);
         assert!(p.exact.contains(&Unit::Word("500".into())), "{:?}", p.exact);
-        assert!(p.marks().contains(&"设备".to_string()));
+        assert!(p.marks(Found::Words).contains(&"设备".to_string()));
         // 需求 alone does not make a hit when the query names something else…
         let p = Plan::new("用工需求", &v);
         assert_eq!(p.weak, vec![Unit::Word("需求".into())]);

@@ -11,13 +11,13 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::facts::Facts;
-use super::plan::{self, Plan, Unit};
+use super::plan::{self, Found, Plan, Unit};
 use super::{
     category_code, city_number, industry_code, SearchIndex, CATEGORY_NAMES, KIND_NEED, KIND_OFFER,
 };
@@ -28,6 +28,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// Below this many results a search also looks for the parts of the terms it names and for what
 /// a corrected query finds (and offers the correction as a suggestion).
 pub const FEW: u64 = 10;
+/// How much the synonyms of a query's terms count among the documents its words found.
+const SYNONYM_WEIGHT: f32 = 0.3;
 
 /// Results past this depth are not served (page × per_page).
 pub const MAX_DEPTH: usize = 10_000;
@@ -273,6 +275,17 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
     } else {
         Sort::Newest
     });
+    // A word the index does not know: the corrected query ranks what the words as typed find,
+    // and is offered as a suggestion.
+    let mut fixed: Option<(String, Plan)> =
+        if has_words && looks_mistyped(idx, &searcher, &vocab, &plan) {
+            correction(idx, &searcher, &vocab, &p.q).map(|c| {
+                let fp = Plan::new(&c, &vocab);
+                (c, fp)
+            })
+        } else {
+            None
+        };
     let mut answer = Answer::new(p, sort, filters(idx, p));
     match (&exact, &synonyms) {
         // Words that are all punctuation match nothing; no words at all list everything.
@@ -293,6 +306,20 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                 if let Some(w) = &weak {
                     clauses.push((Occur::Should, w.box_clone()));
                 }
+                // With several things named, the synonyms of one rank what another found
+                // (IP质押: 质押 finds, 知识产权 for IP ranks).
+                if let (Some(s), true) = (synonyms, plan.exact.len() > 1) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(s.box_clone(), SYNONYM_WEIGHT)),
+                    ));
+                }
+                if let Some(r) = fixed
+                    .as_ref()
+                    .and_then(|(_, fp)| plan::any_of(f, &fp.exact))
+                {
+                    clauses.push((Occur::Should, r));
+                }
                 let q: Box<dyn Query> = if clauses.len() == 1 {
                     e.box_clone()
                 } else {
@@ -300,38 +327,52 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                 };
                 answer.run(&searcher, q, MatchedBy::Words)?;
             }
-            if let Some(s) = synonyms {
-                let mut q = but_not(s, [exact]);
-                // Words and synonyms of generic terms rank what the synonyms found.
-                let rank: Vec<Box<dyn Query>> = [&weak, &weak_synonyms]
+            let partial = plan::any_of(f, &plan.partial);
+            if answer.page_full() {
+                // Neither synonyms nor parts reach this page: count them in one pass.
+                let lower: Vec<Box<dyn Query>> = [synonyms, &partial]
                     .into_iter()
                     .flatten()
-                    .map(|w| w.box_clone())
+                    .map(|q| q.box_clone())
                     .collect();
-                if !rank.is_empty() {
-                    let mut clauses = vec![(Occur::Must, q)];
-                    clauses.extend(rank.into_iter().map(|r| (Occur::Should, r)));
-                    q = Box::new(BooleanQuery::new(clauses));
+                if !lower.is_empty() {
+                    answer.count(&searcher, but_not(&*should(lower), [exact]))?;
                 }
-                answer.run(&searcher, q, MatchedBy::Synonym)?;
+            } else {
+                if let Some(s) = synonyms {
+                    let mut q = but_not(s, [exact]);
+                    // Words and synonyms of generic terms rank what the synonyms found.
+                    let rank: Vec<Box<dyn Query>> = [&weak, &weak_synonyms]
+                        .into_iter()
+                        .flatten()
+                        .map(|w| w.box_clone())
+                        .collect();
+                    if !rank.is_empty() {
+                        let mut clauses = vec![(Occur::Must, q)];
+                        clauses.extend(rank.into_iter().map(|r| (Occur::Should, r)));
+                        q = Box::new(BooleanQuery::new(clauses));
+                    }
+                    answer.run(&searcher, q, MatchedBy::Synonym)?;
+                }
+                // The parts of the terms named (数控 and 车工 of 数控车工), below everything
+                // else: the words as typed found them before terms were known.
+                if let Some(part) = &partial {
+                    answer.run(&searcher, but_not(part, [exact, synonyms]), MatchedBy::Part)?;
+                }
             }
         }
     }
-    // The parts of the terms named (数控 and 车工 of 数控车工), below everything else the words
-    // found: the words as typed found them before terms were known.
     let partial = plan::any_of(f, &plan.partial);
-    if let (Some(part), Sort::Relevance) = (&partial, sort) {
-        answer.run(
-            &searcher,
-            but_not(part, [&exact, &synonyms]),
-            MatchedBy::Part,
-        )?;
-    }
-    let mut marks = plan.marks();
+    let mut fixed_marks = Vec::new();
     let mut suggestion = None;
     if has_words && answer.total < FEW {
-        if let Some(fixed) = correction(idx, &searcher, &vocab, &p.q) {
-            let fixed_plan = Plan::new(&fixed, &vocab);
+        if fixed.is_none() {
+            fixed = correction(idx, &searcher, &vocab, &p.q).map(|c| {
+                let fp = Plan::new(&c, &vocab);
+                (c, fp)
+            });
+        }
+        if let Some((text, fixed_plan)) = &fixed {
             let units: Vec<Unit> = fixed_plan
                 .exact
                 .iter()
@@ -346,23 +387,26 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                     MatchedBy::Correction,
                 )?;
                 if answer.total > before || fixed_finds(&searcher, &q, idx, p) {
-                    marks.extend(fixed_plan.marks());
-                    suggestion = Some(fixed);
+                    fixed_marks = fixed_plan.marks(Found::Words);
+                    suggestion = Some(text.clone());
                 }
             }
         }
-    } else if has_words && looks_mistyped(idx, &searcher, &vocab, &plan) {
-        // Enough was found, but a word of the query is unknown: offer the correction only.
-        if let Some(fixed) = correction(idx, &searcher, &vocab, &p.q) {
-            let fixed_plan = Plan::new(&fixed, &vocab);
-            if let Some(q) = plan::any_of(f, &fixed_plan.exact) {
-                if fixed_finds(&searcher, &q, idx, p) {
-                    suggestion = Some(fixed);
-                }
+    } else if let Some((text, fixed_plan)) = &fixed {
+        // Enough was found, but a word of the query is unknown: offer the correction.
+        if let Some(q) = plan::any_of(f, &fixed_plan.exact) {
+            if fixed_finds(&searcher, &q, idx, p) {
+                suggestion = Some(text.clone());
             }
         }
     }
-    let items = answer.hits(&searcher, idx, &marks)?;
+    let marks = |how: MatchedBy| match how {
+        MatchedBy::Words => plan.marks(Found::Words),
+        MatchedBy::Synonym => plan.marks(Found::Synonym),
+        MatchedBy::Part => plan.marks(Found::Part),
+        MatchedBy::Correction => fixed_marks.clone(),
+    };
+    let items = answer.hits(&searcher, idx, marks)?;
     let result = SearchResult {
         items: Arc::new(items),
         total: answer.total,
@@ -472,6 +516,31 @@ impl Answer {
         }
     }
 
+    /// Whether the page holds all it asked for.
+    fn page_full(&self) -> bool {
+        self.page.len() >= self.per_page
+    }
+
+    /// Counts the documents of `text` that pass the filters, for the total and the facets only.
+    fn count(&mut self, searcher: &Searcher, text: Box<dyn Query>) -> anyhow::Result<()> {
+        let query = self.filtered(text);
+        let (count, facets) = searcher.search(&query, &(Count, FacetCollector))?;
+        self.total += count as u64;
+        self.facets.add(facets);
+        Ok(())
+    }
+
+    fn filtered(&self, text: Box<dyn Query>) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+        for f in &self.filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+            ));
+        }
+        BooleanQuery::new(clauses)
+    }
+
     /// Runs one group: the documents of `text` that pass the filters, after every earlier group.
     fn run(
         &mut self,
@@ -529,8 +598,9 @@ impl Answer {
         &self,
         searcher: &Searcher,
         idx: &SearchIndex,
-        marks: &[String],
+        marks: impl Fn(MatchedBy) -> Vec<String>,
     ) -> anyhow::Result<Vec<Hit>> {
+        let mut by_how: Vec<(MatchedBy, Vec<String>)> = Vec::new();
         let mut items = Vec::with_capacity(self.page.len());
         let mut ceiling = 1.0f32;
         for &(raw, addr, how, best) in &self.page {
@@ -541,7 +611,15 @@ impl Answer {
             } else {
                 0.0
             };
-            items.push(hit(searcher, idx, addr, score, how, marks)?);
+            if !by_how.iter().any(|(h, _)| *h == how) {
+                by_how.push((how, marks(how)));
+            }
+            let m = &by_how
+                .iter()
+                .find(|(h, _)| *h == how)
+                .expect("just added")
+                .1;
+            items.push(hit(searcher, idx, addr, score, how, m)?);
         }
         Ok(items)
     }
@@ -588,8 +666,10 @@ fn hit(
     } else {
         PostingKind::Offer
     };
-    let facts = Category::parse(category_name)
-        .map(|c| Facts::of(posting_kind, c, &s(f.details)))
+    let facts: Facts = doc
+        .get_first(f.facts)
+        .and_then(|v| v.as_str())
+        .and_then(|j| serde_json::from_str(j).ok())
         .unwrap_or_default();
     Ok(Hit {
         kind: posting_kind.as_str(),

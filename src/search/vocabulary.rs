@@ -71,6 +71,8 @@ pub struct Vocabulary {
     groups: Vec<Group>,
     concepts: Vec<Concept>,
     by_key: HashMap<String, usize>,
+    /// Each term's words as the index has them, with their offsets (cut once, not per query).
+    words: HashMap<String, Vec<(usize, String)>>,
     generic: HashSet<String>,
     /// The admin groups' version this vocabulary was built from (0: shipped groups only).
     version: i64,
@@ -111,6 +113,12 @@ impl Vocabulary {
             v.push(terms, Source::Admin(id));
         }
         v.merge();
+        v.words = v
+            .concepts
+            .iter()
+            .flat_map(|c| &c.terms)
+            .map(|t| (t.clone(), super::analyzer::words_at(t)))
+            .collect();
         v.generic = GENERIC
             .lines()
             .map(str::trim)
@@ -200,6 +208,11 @@ impl Vocabulary {
         let mut out: Vec<&str> = vec![term];
         out.extend(c.terms.iter().filter(|t| key(t) != k).map(String::as_str));
         out
+    }
+
+    /// A term of a concept cut into the index's words, with their offsets in characters.
+    pub fn words_of(&self, term: &str) -> Option<&[(usize, String)]> {
+        self.words.get(term).map(Vec::as_slice)
     }
 
     /// The canonical name of the concept `term` names.
