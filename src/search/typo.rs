@@ -23,8 +23,11 @@ use tantivy::Searcher;
 
 use super::vocabulary::{self, Vocabulary};
 
-/// How old a lexicon may get before an index that changed makes it rebuilt.
+/// How old a lexicon may get before an index that changed makes it rebuilt beside searches.
 const MAX_AGE: Duration = Duration::from_secs(60);
+/// Up to this many documents a lexicon is rebuilt at once whenever the index changed (it takes
+/// a few milliseconds); a larger index rebuilds it beside the searches.
+const SMALL_INDEX: u64 = 5_000;
 /// Longest Chinese word looked for, in characters.
 const MAX_CJK: usize = 6;
 /// The most words kept (a guard on memory; the demo corpus at 100k postings has far fewer).
@@ -43,8 +46,9 @@ pub struct Lexicon {
     by_fuzzy_sound: HashMap<String, Vec<WordId>>,
     by_shape: HashMap<String, Vec<WordId>>,
     by_deletion: HashMap<String, Vec<WordId>>,
-    /// The index generation it was built from.
+    /// The index generation it was built from, and how many documents that had.
     generation: u64,
+    docs: u64,
     built: Option<Instant>,
 }
 
@@ -484,8 +488,9 @@ pub struct LexiconCell {
 }
 
 impl LexiconCell {
-    /// The lexicon for this searcher: built now if there is none yet; otherwise the current one,
-    /// with a rebuild started beside the search when it is out of date.
+    /// The lexicon for this searcher: built now if there is none yet or the index is small and
+    /// changed; otherwise the current one, with a rebuild started beside the search when it is
+    /// out of date.
     pub fn get(
         self: &Arc<Self>,
         searcher: &Searcher,
@@ -498,16 +503,20 @@ impl LexiconCell {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
+        let docs = searcher.num_docs();
+        let build_now = |cell: &Self| {
+            let lex = Arc::new(Lexicon::build(searcher, fields, vocab).stamped(generation, docs));
+            *cell.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(lex.clone());
+            lex
+        };
         match current {
-            None => {
-                let lex = Arc::new(Lexicon::build(searcher, fields, vocab).stamped(generation));
-                *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(lex.clone());
-                lex
-            }
+            None => build_now(self),
+            Some(lex) if lex.generation == generation => lex,
+            Some(_) if docs <= SMALL_INDEX => build_now(self),
             Some(lex) => {
-                let stale = lex.generation != generation
-                    && lex.built.is_none_or(|b| b.elapsed() >= MAX_AGE);
-                if stale {
+                // A tenth more or fewer documents, or a minute: new words are likely.
+                let moved = docs.abs_diff(lex.docs) * 10 > lex.docs.max(1);
+                if moved || lex.built.is_none_or(|b| b.elapsed() >= MAX_AGE) {
                     self.rebuild_beside(
                         searcher.clone(),
                         fields.to_vec(),
@@ -543,7 +552,9 @@ impl LexiconCell {
         let spawned = std::thread::Builder::new()
             .name("typo-lexicon".into())
             .spawn(move || {
-                let lex = Arc::new(Lexicon::build(&searcher, &fields, &vocab).stamped(generation));
+                let docs = searcher.num_docs();
+                let lex =
+                    Arc::new(Lexicon::build(&searcher, &fields, &vocab).stamped(generation, docs));
                 *cell.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(lex);
                 *cell.rebuilding.lock().unwrap_or_else(|e| e.into_inner()) = false;
             });
@@ -554,8 +565,9 @@ impl LexiconCell {
 }
 
 impl Lexicon {
-    fn stamped(mut self, generation: u64) -> Lexicon {
+    fn stamped(mut self, generation: u64, docs: u64) -> Lexicon {
         self.generation = generation;
+        self.docs = docs;
         self.built = Some(Instant::now());
         self
     }

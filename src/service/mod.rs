@@ -9,6 +9,7 @@ pub mod saved;
 pub mod searching;
 pub mod sessions;
 pub mod stats;
+pub mod synonyms;
 pub mod views;
 
 use chrono::NaiveDateTime;

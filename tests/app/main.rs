@@ -10,6 +10,7 @@ mod faults;
 mod logs;
 mod mail;
 mod matching;
+mod meaning;
 mod moderation;
 mod openapi;
 mod pages;

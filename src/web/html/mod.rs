@@ -15,6 +15,7 @@ mod dashboard;
 mod form;
 mod labels;
 mod postings;
+mod synonyms;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
@@ -47,7 +48,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(account::routes)
                 .configure(postings::routes)
                 .configure(dashboard::routes)
-                .configure(admin::routes),
+                .configure(admin::routes)
+                .configure(synonyms::routes),
         );
 }
 
@@ -112,6 +114,10 @@ impl Chrome {
 
     pub fn is_admin(&self) -> bool {
         self.actor.as_ref().is_some_and(|a| a.is_admin())
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.is_platform_admin())
     }
 
     pub fn l(&self) -> Labels {
