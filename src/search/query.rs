@@ -257,6 +257,7 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
 /// terms matched whole), then those with only a synonym of a term; when these are fewer than
 /// `FEW`, then those with only a part of a term (generic words aside), then what a corrected
 /// query finds. Each group is ranked within itself; `total` and the facets count all of them.
+/// Sorted by date, the words' and the synonyms' documents are one list.
 pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResult> {
     let started = Instant::now();
     let vocab = idx.vocabulary.get();
@@ -295,7 +296,6 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
             let either: Vec<Box<dyn Query>> = exact
                 .iter()
                 .chain(synonyms)
-                .chain(&plan::any_of(f, &plan.partial))
                 .map(|q| q.box_clone())
                 .collect();
             answer.run(&searcher, should(either), MatchedBy::Words)?;
@@ -327,19 +327,11 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                 };
                 answer.run(&searcher, q, MatchedBy::Words)?;
             }
-            let partial = plan::any_of(f, &plan.partial);
-            if answer.page_full() {
-                // Neither synonyms nor parts reach this page: count them in one pass.
-                let lower: Vec<Box<dyn Query>> = [synonyms, &partial]
-                    .into_iter()
-                    .flatten()
-                    .map(|q| q.box_clone())
-                    .collect();
-                if !lower.is_empty() {
-                    answer.count(&searcher, but_not(&*should(lower), [exact]))?;
-                }
-            } else {
-                if let Some(s) = synonyms {
+            if let Some(s) = synonyms {
+                if answer.page_full() {
+                    // No synonym reaches this page: count them only.
+                    answer.count(&searcher, but_not(s, [exact]))?;
+                } else {
                     let mut q = but_not(s, [exact]);
                     // Words and synonyms of generic terms rank what the synonyms found.
                     let rank: Vec<Box<dyn Query>> = [&weak, &weak_synonyms]
@@ -354,15 +346,21 @@ pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchRes
                     }
                     answer.run(&searcher, q, MatchedBy::Synonym)?;
                 }
-                // The parts of the terms named (数控 and 车工 of 数控车工), below everything
-                // else: the words as typed found them before terms were known.
-                if let Some(part) = &partial {
-                    answer.run(&searcher, but_not(part, [exact, synonyms]), MatchedBy::Part)?;
-                }
             }
         }
     }
+    // When the words and their synonyms find little: the parts of the terms named (数控 and
+    // 车工 of 数控车工; generic parts aside), then what a corrected query finds.
     let partial = plan::any_of(f, &plan.partial);
+    if has_words && answer.total < FEW && sort == Sort::Relevance {
+        if let Some(part) = &partial {
+            answer.run(
+                &searcher,
+                but_not(part, [&exact, &synonyms]),
+                MatchedBy::Part,
+            )?;
+        }
+    }
     let mut fixed_marks = Vec::new();
     let mut suggestion = None;
     if has_words && answer.total < FEW {
