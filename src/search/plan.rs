@@ -302,9 +302,15 @@ impl Plan {
             }
             seen.push(m.key.clone());
             let mut synonyms = Vec::new();
+            let chinese = m.key.chars().any(|c| !c.is_ascii());
             for t in &vocab.concepts()[m.concept].terms {
                 let k = key(t);
                 if seen.contains(&k) || synonyms.len() >= MAX_SYNONYMS_PER_TERM {
+                    continue;
+                }
+                // A Chinese term is not looked for in English words, which Chinese postings do
+                // not use (but in abbreviations such as CNC or PLC, which they do).
+                if chinese && k.is_ascii() && (k.len() > 5 || t.contains(' ')) {
                     continue;
                 }
                 seen.push(k);

@@ -461,8 +461,8 @@ fn correction(
     idx.lexicon.get(searcher, &fields, vocab).correct(q)
 }
 
-/// A word outside the vocabulary's terms that jieba could not make a word of (a lone Chinese
-/// character), or that the index does not know.
+/// Words outside the vocabulary's terms that jieba could not make a word of (lone Chinese
+/// characters), or a word that the index does not know.
 fn looks_mistyped(
     idx: &SearchIndex,
     searcher: &Searcher,
@@ -478,7 +478,8 @@ fn looks_mistyped(
     if suspicious.is_empty() {
         return false;
     }
-    if suspicious.iter().any(|w| lone(w)) {
+    // jieba leaves the characters of a word it does not know one by one (数空 → 数, 空).
+    if suspicious.iter().filter(|w| lone(w)).count() >= 2 {
         return true;
     }
     let fields = [idx.fields.title, idx.fields.description];
@@ -797,12 +798,42 @@ struct FacetSegment {
     counts: RawFacets,
 }
 
-#[derive(Default)]
+/// Each city's number, sorted, with its place in `CITIES`: counting a document's cities is then
+/// a binary search and an array slot, not a map entry.
+static CITY_SLOTS: std::sync::LazyLock<Vec<(u64, usize)>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<(u64, usize)> = CITIES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (city_number(c.code), i))
+        .collect();
+    v.sort_unstable();
+    v
+});
+
+fn city_slot(number: u64) -> Option<usize> {
+    let slots = &*CITY_SLOTS;
+    slots
+        .binary_search_by_key(&number, |(n, _)| *n)
+        .ok()
+        .map(|i| slots[i].1)
+}
+
 struct RawFacets {
     kind: [u64; 2],
     category: [u64; 3],
-    region: BTreeMap<u64, u64>,
+    region: Vec<u64>,
     all_regions: u64,
+}
+
+impl Default for RawFacets {
+    fn default() -> Self {
+        RawFacets {
+            kind: [0; 2],
+            category: [0; 3],
+            region: vec![0; CITIES.len()],
+            all_regions: 0,
+        }
+    }
 }
 
 impl Collector for FacetCollector {
@@ -832,8 +863,8 @@ impl Collector for FacetCollector {
             for i in 0..3 {
                 total.category[i] += part.category[i];
             }
-            for (k, v) in part.region {
-                *total.region.entry(k).or_default() += v;
+            for (t, v) in total.region.iter_mut().zip(part.region) {
+                *t += v;
             }
             total.all_regions += part.all_regions;
         }
@@ -843,13 +874,8 @@ impl Collector for FacetCollector {
         for (i, name) in CATEGORY_NAMES.iter().enumerate() {
             facets.category.insert(name.to_string(), total.category[i]);
         }
-        for city in CITIES.iter() {
-            let n = total
-                .region
-                .get(&city_number(city.code))
-                .copied()
-                .unwrap_or(0)
-                + total.all_regions;
+        for (i, city) in CITIES.iter().enumerate() {
+            let n = total.region[i] + total.all_regions;
             if n > 0 {
                 facets.city_code.insert(city.code.to_string(), n);
             }
@@ -869,8 +895,8 @@ impl SegmentCollector for FacetSegment {
         for r in self.region.values_for_doc(doc) {
             if r == 0 {
                 self.counts.all_regions += 1;
-            } else {
-                *self.counts.region.entry(r).or_default() += 1;
+            } else if let Some(slot) = city_slot(r) {
+                self.counts.region[slot] += 1;
             }
         }
     }
