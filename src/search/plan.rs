@@ -253,6 +253,47 @@ pub fn any_of(f: &Fields, units: &[Unit]) -> Option<Box<dyn Query>> {
     }
 }
 
+/// The other ways a Latin name with digits is written: "ISO 9001" is also the word iso9001, and
+/// ISO9001 is also iso and 9001.
+fn latin_spellings(key: &str, unit: &Unit) -> Vec<Unit> {
+    // Product and standard names mix letters and digits (ISO 9001, 5S, C1); English phrases
+    // are not written as one word.
+    if !key.is_ascii() || !key.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let whole = Unit::Word(key.to_string());
+    if *unit != whole
+        && !matches!(unit, Unit::Term { words, .. } if words.len() == 1 && words[0].1 == key)
+    {
+        out.push(whole);
+    }
+    let mut runs: Vec<(usize, String)> = Vec::new();
+    let mut at = 0;
+    for (i, c) in key.char_indices() {
+        let same = key[..i]
+            .chars()
+            .last()
+            .is_some_and(|p| p.is_ascii_digit() == c.is_ascii_digit());
+        if i > 0 && !same {
+            runs.push((at, key[at..i].to_string()));
+            at = i;
+        }
+    }
+    runs.push((at, key[at..].to_string()));
+    if runs.len() > 1 {
+        let split = Unit::Term {
+            words: runs,
+            parts: Vec::new(),
+            phrase: false,
+        };
+        if split != *unit {
+            out.push(split);
+        }
+    }
+    out
+}
+
 /// Which of a plan's units found a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
@@ -328,8 +369,14 @@ impl Plan {
                 generic_terms.push(unit.clone());
             }
             found.push((generic, synonyms));
-            if !plan.exact.contains(&unit) {
-                plan.exact.push(unit);
+            let spellings = latin_spellings(&m.key, &unit);
+            for u in std::iter::once(unit).chain(spellings) {
+                if generic {
+                    generic_terms.push(u.clone());
+                }
+                if !plan.exact.contains(&u) {
+                    plan.exact.push(u);
+                }
             }
         }
         plan.add_words(&q[pos..]);
@@ -479,6 +526,21 @@ mod tests {
         let p = Plan::new("500万 设备贷款", &v);
         assert!(p.exact.contains(&Unit::Word("500".into())), "{:?}", p.exact);
         assert!(p.marks(Found::Words).contains(&"设备".to_string()));
+        // A Latin term is found however it is spaced.
+        let p = Plan::new("ISO 9001", &v);
+        assert!(
+            p.exact.contains(&Unit::Word("iso9001".into())),
+            "{:?}",
+            p.exact
+        );
+        let p = Plan::new("ISO9001", &v);
+        assert!(
+            p.exact
+                .iter()
+                .any(|u| matches!(u, Unit::Term { words, .. } if words.len() == 2)),
+            "{:?}",
+            p.exact
+        );
         // 需求 alone does not make a hit when the query names something else…
         let p = Plan::new("用工需求", &v);
         assert_eq!(p.weak, vec![Unit::Word("需求".into())]);
