@@ -343,7 +343,7 @@ impl Plan {
             }
             seen.push(m.key.clone());
             let mut synonyms = Vec::new();
-            let chinese = m.key.chars().any(|c| !c.is_ascii());
+            let chinese = !m.key.is_ascii();
             for t in &vocab.concepts()[m.concept].terms {
                 let k = key(t);
                 if seen.contains(&k) || synonyms.len() >= MAX_SYNONYMS_PER_TERM {
