@@ -184,6 +184,8 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     // Quality and in-process latency of the index.
     let mut search_lat = Vec::new();
     let mut search_cpu = Vec::new();
+    // (median CPU ms, query) of every query, to name the slowest.
+    let mut slowest: Vec<(f64, String)> = Vec::new();
     let mut cached_lat = Vec::new();
     let mut like_lat = Vec::new();
     let (mut ours, mut like) = (Vec::new(), Vec::new());
@@ -214,12 +216,15 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         });
         // Every round is evaluated afresh: the answer cache would otherwise answer all but the
         // first, and a cache hit is not a search. Hits are timed apart below.
+        let mut mine = Vec::new();
         for _ in 0..rounds {
             let (t, cpu) = (Instant::now(), thread_cpu());
             query::evaluate(&index, &p)?;
             search_lat.push(t.elapsed());
-            search_cpu.push(thread_cpu().saturating_sub(cpu));
+            mine.push(thread_cpu().saturating_sub(cpu));
         }
+        search_cpu.extend(&mine);
+        slowest.push((percentiles(mine).p50_ms, format!("exact {:?}", l.q)));
         for _ in 0..rounds {
             let t = Instant::now();
             query::search(&index, &p)?;
@@ -262,12 +267,18 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
             ));
         }
         by_kind.push((para.kind, q));
+        let mut mine = Vec::new();
         for _ in 0..rounds {
             let (t, cpu) = (Instant::now(), thread_cpu());
             query::evaluate(&index, &p)?;
             para_lat.push(t.elapsed());
-            para_cpu.push(thread_cpu().saturating_sub(cpu));
+            mine.push(thread_cpu().saturating_sub(cpu));
         }
+        para_cpu.extend(&mine);
+        slowest.push((
+            percentiles(mine).p50_ms,
+            format!("{} {:?}", para.kind.name(), l.q),
+        ));
     }
     drop(index);
     drop(conn);
@@ -426,6 +437,12 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
         for m in &misses {
             println!("  {m}");
         }
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!();
+    println!("slowest queries (median CPU ms of their rounds):");
+    for (ms, q) in slowest.iter().take(8) {
+        println!("  {ms:.3} {q}");
     }
     println!();
     println!(

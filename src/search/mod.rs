@@ -3,6 +3,7 @@
 //! truth: the index can be deleted at any time and is rebuilt.
 
 pub mod analyzer;
+mod answer;
 pub(crate) mod cache;
 pub mod facts;
 pub mod indexer;
