@@ -66,6 +66,8 @@ pub fn build_state(settings: Settings, clock: Clock) -> anyhow::Result<AppState>
             tracing::info!(applied, "search index caught up with the change feed");
         }
     }
+    // The admins' synonyms are in force from the first search; `serve` then polls for changes.
+    search.set_vocabulary(crate::service::synonyms::load(&mut *pool.get()?)?);
     let mailer = crate::notify::mailer::Mailer::from_settings(&settings)?;
     Ok(AppState {
         pool,
@@ -129,6 +131,7 @@ impl Application {
             tokio::spawn(crate::jobs::run_periodic(state.clone())),
             tokio::spawn(crate::jobs::run_indexer(state.clone())),
             tokio::spawn(crate::jobs::run_matcher(state.clone())),
+            tokio::spawn(crate::service::synonyms::run_refresher(state.clone())),
             tokio::spawn(crate::notify::worker::run(state)),
         ]);
         self.server.await

@@ -254,3 +254,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_tokens,
     throttle_counters,
 );
+
+diesel::table! {
+    synonym_groups (id) {
+        id -> BigInt,
+        terms -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vocabulary_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+        changed_at -> Timestamp,
+    }
+}

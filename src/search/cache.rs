@@ -30,6 +30,13 @@ impl ResultCache {
         inner.map.get(key).cloned()
     }
 
+    /// Forgets every answer (the benchmarks time searches that are not repeats).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.map.clear();
+        inner.order.clear();
+    }
+
     pub fn put(&self, generation: u64, key: String, result: &SearchResult) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.generation != generation {
@@ -65,6 +72,7 @@ mod tests {
             per_page: 20,
             facets: Default::default(),
             took_ms: 1.0,
+            suggestion: None,
         }
     }
 

@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use tantivy::{TantivyDocument, Term};
 
+use super::facts::Facts;
 use super::{category_code, city_number, industry_code, SearchIndex, KIND_NEED, KIND_OFFER};
 use crate::db::models::Posting;
 use crate::db::schema::{change_feed, organizations, postings};
 use crate::db::DbConn;
+use crate::domain::{Category, PostingKind};
 
 /// How long a missing change id is waited for before it is taken as rolled back.
 const GAP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -92,6 +94,14 @@ fn document(idx: &SearchIndex, row: &Row) -> TantivyDocument {
     doc.add_text(f.title, &p.title);
     doc.add_text(f.description, &p.description);
     doc.add_text(f.org_name, &row.org_name);
+    let facts = match (PostingKind::parse(&p.kind), Category::parse(&p.category)) {
+        (Ok(kind), Ok(category)) => Facts::of(kind, category, &p.details),
+        _ => Facts::default(),
+    };
+    doc.add_text(
+        f.facts,
+        serde_json::to_string(&facts).unwrap_or_else(|_| "{}".into()),
+    );
     doc
 }
 

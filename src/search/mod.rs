@@ -2,15 +2,22 @@
 //! kept in step by the change feed (`indexer`), queried by `query`. The database is the source of
 //! truth: the index can be deleted at any time and is rebuilt.
 
+pub mod analyzer;
+mod answer;
 pub(crate) mod cache;
+pub mod facts;
 pub mod indexer;
 pub mod labelled;
 pub mod params;
+pub mod paraphrases;
+pub mod plan;
 pub mod query;
+pub mod typo;
+pub mod vocabulary;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -23,8 +30,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::domain::Category;
 
-/// Bump when the schema or the analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bump when the schema or the analyser changes (the user dictionary included): an index of
+/// another version is rebuilt. 2: jieba with the domain's user dictionary, full-width Latin
+/// folded, the facts of each hit (salary range, format, fee…) stored.
+pub const SCHEMA_VERSION: u32 = 2;
 pub const ANALYZER: &str = "zh_jieba_lower";
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
@@ -52,6 +61,8 @@ pub struct Fields {
     pub title: Field,
     pub description: Field,
     pub org_name: Field,
+    /// The facts a hit shows (`facts::Facts` as JSON), stored only.
+    pub facts: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -79,14 +90,16 @@ pub fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         description: b.add_text_field("description", text.clone()),
         org_name: b.add_text_field("org_name", text),
+        facts: b.add_text_field("facts", STORED),
     };
     (b.build(), fields)
 }
 
-/// jieba in search mode (compound words also yield their parts), then lower-casing so Latin
-/// words match in any case. Registered every time an index is opened: tantivy does not store it.
+/// jieba with the domain's user dictionary in search mode (compound words also yield their
+/// parts), then lower-casing so Latin words match in any case. Registered every time an index is
+/// opened: tantivy does not store it.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+    TextAnalyzer::builder(analyzer::DomainJieba)
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
         .build()
@@ -114,6 +127,10 @@ pub struct SearchIndex {
     last_applied: AtomicI64,
     /// Answers of the current searcher generation.
     pub(crate) cache: cache::ResultCache,
+    /// The synonyms in force (shipped and the admins'), replaced when the admins change them.
+    pub vocabulary: vocabulary::LiveVocabulary,
+    /// The words of the index, for typo corrections.
+    pub(crate) lexicon: Arc<typo::LexiconCell>,
 }
 
 impl SearchIndex {
@@ -163,6 +180,8 @@ impl SearchIndex {
                 ready: AtomicBool::new(!needs_build),
                 last_applied: AtomicI64::new(mark.last_change_id),
                 cache: Default::default(),
+                vocabulary: Default::default(),
+                lexicon: Default::default(),
             },
             needs_build,
         ))
@@ -174,6 +193,13 @@ impl SearchIndex {
 
     pub(crate) fn set_ready(&self) {
         self.ready.store(true, Ordering::Release);
+    }
+
+    /// Puts a new vocabulary in force: answers and corrections made with the old one are dropped.
+    pub fn set_vocabulary(&self, v: vocabulary::Vocabulary) {
+        self.vocabulary.set(v);
+        self.cache.clear();
+        self.lexicon.clear();
     }
 
     pub fn last_applied(&self) -> i64 {

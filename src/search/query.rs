@@ -8,15 +8,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
-    RangeQuery, TermQuery,
-};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Score, SegmentReader, Term};
 
+use super::answer::{but_not, correction, fixed_finds, looks_mistyped, should, Answer};
+use super::facts::Facts;
+use super::plan::{self, Found, Plan, Unit};
 use super::{
     category_code, category_of_code, city_number, industry_code, SearchIndex, KIND_NEED, KIND_OFFER,
 };
@@ -25,6 +25,12 @@ use crate::domain::reference::CITIES;
 use crate::domain::{Category, CityCode, Industry, PostingKind};
 
 pub const MAX_QUERY_CHARS: usize = 200;
+/// Below this many results a search also looks for the parts of the terms it names and for what
+/// a corrected query finds (and offers the correction as a suggestion).
+pub const FEW: u64 = 10;
+/// How much the synonyms of a query's terms count among the documents its words found.
+const SYNONYM_WEIGHT: f32 = 0.3;
+
 /// Results past this depth are not served (page × per_page).
 pub const MAX_DEPTH: usize = 10_000;
 
@@ -63,8 +69,37 @@ pub struct Hit {
     pub city_code: Option<String>,
     pub park_id: Option<i64>,
     pub organization_name: String,
+    /// In [0, 1], never higher than the hit before it: relative to the best hit found by the
+    /// words typed; hits found otherwise (see `matched_by`) score at most 0.5, 0.3 and 0.2.
     pub score: f32,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How the hit was found: by the words typed, only by a synonym of a term of the query, only
+    /// by a part of such a term, or only by the corrected query of `suggestion`. Always in this
+    /// order in a list sorted by relevance.
+    pub matched_by: MatchedBy,
+    /// The figures of the posting's category (salary range and headcount, format and fee…).
+    pub facts: Facts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    Words,
+    Synonym,
+    Part,
+    Correction,
+}
+
+impl MatchedBy {
+    /// The highest score a hit found this way gets.
+    pub(super) fn ceiling(self) -> f32 {
+        match self {
+            MatchedBy::Words => 1.0,
+            MatchedBy::Synonym => 0.5,
+            MatchedBy::Part => 0.3,
+            MatchedBy::Correction => 0.2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
@@ -73,6 +108,21 @@ pub struct Facets {
     pub city_code: BTreeMap<String, u64>,
     #[serde(rename = "type")]
     pub kind: BTreeMap<String, u64>,
+}
+
+impl Facets {
+    /// Adds the counts of a disjoint set of documents.
+    pub(super) fn add(&mut self, other: Facets) {
+        for (mine, theirs) in [
+            (&mut self.category, other.category),
+            (&mut self.city_code, other.city_code),
+            (&mut self.kind, other.kind),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k).or_default() += v;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -86,6 +136,9 @@ pub struct SearchResult {
     #[schema(value_type = Facets)]
     pub facets: Arc<Facets>,
     pub took_ms: f64,
+    /// A corrected query when the words typed look mistyped (数空车工 → 数控车工) and it finds
+    /// something; `null` otherwise. Hits it found are in `items` below the others.
+    pub suggestion: Option<String>,
 }
 
 /// The words of a query as the index has them; tokens without a letter or digit are dropped.
@@ -100,36 +153,6 @@ pub fn query_terms(q: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// The text part of a query: each word in any field (title weighted above organisation name
-/// above description); documents with more of the words score higher.
-pub fn text_query(idx: &SearchIndex, terms: &[String]) -> Option<Box<dyn Query>> {
-    if terms.is_empty() {
-        return None;
-    }
-    let f = &idx.fields;
-    let per_term: Vec<(Occur, Box<dyn Query>)> = terms
-        .iter()
-        .map(|t| {
-            let fields: Vec<Box<dyn Query>> =
-                [(f.title, 3.0), (f.org_name, 1.5), (f.description, 1.0)]
-                    .into_iter()
-                    .map(|(field, boost)| {
-                        let q = TermQuery::new(
-                            Term::from_field_text(field, t),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>
-                    })
-                    .collect();
-            (
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(fields, 0.3)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Some(Box::new(BooleanQuery::new(per_term)))
 }
 
 fn term_u64(field: tantivy::schema::Field, v: u64) -> Box<dyn Query> {
@@ -161,7 +184,7 @@ fn i64_range(field: tantivy::schema::Field, lo: Bound<i64>, hi: Bound<i64>) -> B
 }
 
 /// The filters of a search, visibility included.
-fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
+pub(super) fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
     let f = &idx.fields;
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     // Offers are public; needs only as far as the caller may read them.
@@ -217,8 +240,8 @@ fn filters(idx: &SearchIndex, p: &SearchParams) -> Vec<Box<dyn Query>> {
     out
 }
 
-fn cache_key(p: &SearchParams) -> String {
-    format!("{p:?}")
+fn cache_key(p: &SearchParams, vocabulary_version: i64) -> String {
+    format!("{p:?} v{vocabulary_version}")
 }
 
 /// The answer to `p` if the current searcher has given it recently: no analysis, no query, no
@@ -226,7 +249,8 @@ fn cache_key(p: &SearchParams) -> String {
 pub fn cached(idx: &SearchIndex, p: &SearchParams) -> Option<SearchResult> {
     let started = Instant::now();
     let generation = idx.reader.searcher().generation().generation_id();
-    let mut hit = idx.cache.get(generation, &cache_key(p))?;
+    let version = idx.vocabulary.get().version();
+    let mut hit = idx.cache.get(generation, &cache_key(p, version))?;
     hit.took_ms = elapsed_ms(started);
     Some(hit)
 }
@@ -235,127 +259,172 @@ pub fn search(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResul
     if let Some(hit) = cached(idx, p) {
         return Ok(hit);
     }
+    evaluate(idx, p)
+}
+
+/// Answers `p` from the index without looking in the cache (the answer is stored in it): what a
+/// search costs when it is not a repeat.
+///
+/// Sorted by relevance, the answer lists the documents with the words typed (the vocabulary's
+/// terms matched whole), then those with only a synonym of a term; when these are fewer than
+/// `FEW`, then those with only a part of a term (generic words aside), then what a corrected
+/// query finds. Each group is ranked within itself; `total` and the facets count all of them.
+/// Sorted by date, the words' and the synonyms' documents are one list.
+pub fn evaluate(idx: &SearchIndex, p: &SearchParams) -> anyhow::Result<SearchResult> {
     let started = Instant::now();
-    let terms = query_terms(&p.q);
-    let text = text_query(idx, &terms);
-    let has_words = !p.q.trim().is_empty();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match &text {
-        Some(t) => clauses.push((Occur::Must, t.box_clone())),
-        // Words that are all punctuation match nothing; no words at all list everything.
-        None if has_words => {
-            return Ok(SearchResult {
-                items: Default::default(),
-                total: 0,
-                page: p.page,
-                per_page: p.per_page,
-                facets: Default::default(),
-                took_ms: elapsed_ms(started),
-            })
-        }
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    for f in filters(idx, p) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
-    }
-    let query = BooleanQuery::new(clauses);
+    let vocab = idx.vocabulary.get();
     let searcher = idx.reader.searcher();
     let generation = searcher.generation().generation_id();
-    let key = cache_key(p);
-    let offset = (p.page - 1) * p.per_page;
-    let sort = p.sort.unwrap_or(if text.is_some() {
+    let key = cache_key(p, vocab.version());
+    let f = &idx.fields;
+    let has_words = !p.q.trim().is_empty();
+    let plan = Plan::new(&p.q, &vocab);
+    let exact = plan::any_of(f, &plan.exact);
+    let weak = plan::any_of(f, &plan.weak);
+    let synonyms = plan::any_of_averaged(f, &plan.synonyms);
+    let weak_synonyms = plan::any_of_averaged(f, &plan.weak_synonyms);
+    let sort = p.sort.unwrap_or(if has_words {
         Sort::Relevance
     } else {
         Sort::Newest
     });
-    let facets_collector = FacetCollector;
-    let (top, total, facets): (Vec<(Score, DocAddress)>, usize, Facets) = match sort {
-        Sort::Relevance => {
-            let top = TopDocs::with_limit(p.per_page)
-                .and_offset(offset)
-                .order_by_score();
-            searcher.search(&query, &(top, Count, facets_collector))?
-        }
-        Sort::Newest => {
-            let top = TopDocs::with_limit(p.per_page)
-                .and_offset(offset)
-                .order_by_fast_field::<i64>("published_at", Order::Desc);
-            let (docs, total, facets) = searcher.search(&query, &(top, Count, facets_collector))?;
-            (
-                docs.into_iter().map(|(_, d)| (0.0, d)).collect(),
-                total,
-                facets,
-            )
-        }
-    };
-    let f = &idx.fields;
-    let mut items = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let s = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
+    // A word the index does not know: the corrected query ranks what the words as typed find,
+    // and is offered as a suggestion.
+    let mut fixed: Option<(String, Plan)> =
+        if has_words && looks_mistyped(idx, &searcher, &vocab, &plan) {
+            correction(idx, &searcher, &vocab, &p.q).map(|c| {
+                let fp = Plan::new(&c, &vocab);
+                (c, fp)
+            })
+        } else {
+            None
         };
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let kind = seg
-            .fast_fields()
-            .u64("kind")?
-            .first(addr.doc_id)
-            .unwrap_or(0);
-        let category = seg
-            .fast_fields()
-            .u64("category")?
-            .first(addr.doc_id)
-            .unwrap_or(0);
-        let description = s(f.description);
-        let snippet = snippet(&description, &terms, 160);
-        let city = u(f.city);
-        let park = u(f.park);
-        let published = doc
-            .get_first(f.published_at)
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0);
-        items.push(Hit {
-            kind: if kind == KIND_NEED {
-                PostingKind::Need
-            } else {
-                PostingKind::Offer
-            },
-            id: u(f.id) as i64,
-            title: s(f.title),
-            snippet,
-            category: category_of_code(category),
-            city_code: (city != 0).then(|| city.to_string()),
-            park_id: (park != 0).then_some(park as i64),
-            organization_name: s(f.org_name),
-            score: if sort == Sort::Relevance { score } else { 0.0 },
-            published_at: chrono::DateTime::from_timestamp(published, 0),
-        });
-    }
-    // Normalise relevance scores into [0, 1] relative to the best hit of the whole result.
-    if sort == Sort::Relevance {
-        if let Some(best) = items
-            .iter()
-            .map(|h| h.score)
-            .reduce(f32::max)
-            .filter(|b| *b > 0.0)
-        {
-            let best = if p.page == 1 { best } else { best.max(1.0) };
-            for h in &mut items {
-                h.score = (h.score / best).clamp(0.0, 1.0);
+    let mut answer = Answer::new(p, sort, filters(idx, p));
+    match (&exact, &synonyms) {
+        // Words that are all punctuation match nothing; no words at all list everything.
+        (None, None) if has_words => {}
+        (None, None) => answer.run(&searcher, Box::new(AllQuery), MatchedBy::Words)?,
+        (exact, synonyms) if sort == Sort::Newest => {
+            let either: Vec<Box<dyn Query>> = exact
+                .iter()
+                .chain(synonyms)
+                .map(|q| q.box_clone())
+                .collect();
+            answer.run(&searcher, should(either), MatchedBy::Words)?;
+        }
+        (exact, synonyms) => {
+            if let Some(e) = exact {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, e.box_clone())];
+                if let Some(w) = &weak {
+                    clauses.push((Occur::Should, w.box_clone()));
+                }
+                // With several things named, the synonyms of one rank what another found
+                // (IP质押: 质押 finds, 知识产权 for IP ranks).
+                if let (Some(s), true) = (synonyms, plan.exact.len() > 1) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(s.box_clone(), SYNONYM_WEIGHT)),
+                    ));
+                }
+                if let Some(r) = fixed
+                    .as_ref()
+                    .and_then(|(_, fp)| plan::any_of(f, &fp.exact))
+                {
+                    clauses.push((Occur::Should, r));
+                }
+                let q: Box<dyn Query> = if clauses.len() == 1 {
+                    e.box_clone()
+                } else {
+                    Box::new(BooleanQuery::new(clauses))
+                };
+                answer.run(&searcher, q, MatchedBy::Words)?;
+            }
+            if let Some(s) = synonyms {
+                if answer.page_full() {
+                    // No synonym reaches this page: count them only.
+                    answer.count(&searcher, but_not(s, [exact]))?;
+                } else {
+                    let mut q = but_not(s, [exact]);
+                    // Words and synonyms of generic terms rank what the synonyms found.
+                    let rank: Vec<Box<dyn Query>> = [&weak, &weak_synonyms]
+                        .into_iter()
+                        .flatten()
+                        .map(|w| w.box_clone())
+                        .collect();
+                    if !rank.is_empty() {
+                        let mut clauses = vec![(Occur::Must, q)];
+                        clauses.extend(rank.into_iter().map(|r| (Occur::Should, r)));
+                        q = Box::new(BooleanQuery::new(clauses));
+                    }
+                    answer.run(&searcher, q, MatchedBy::Synonym)?;
+                }
             }
         }
     }
+    // When the words and their synonyms find little: the parts of the terms named (数控 and
+    // 车工 of 数控车工; generic parts aside), then what a corrected query finds.
+    let partial = plan::any_of(f, &plan.partial);
+    if has_words && answer.total < FEW && sort == Sort::Relevance {
+        if let Some(part) = &partial {
+            answer.run(
+                &searcher,
+                but_not(part, [&exact, &synonyms]),
+                MatchedBy::Part,
+            )?;
+        }
+    }
+    let mut fixed_marks = Vec::new();
+    let mut suggestion = None;
+    if has_words && answer.total < FEW {
+        if fixed.is_none() {
+            fixed = correction(idx, &searcher, &vocab, &p.q).map(|c| {
+                let fp = Plan::new(&c, &vocab);
+                (c, fp)
+            });
+        }
+        if let Some((text, fixed_plan)) = &fixed {
+            let units: Vec<Unit> = fixed_plan
+                .exact
+                .iter()
+                .chain(&fixed_plan.synonyms)
+                .cloned()
+                .collect();
+            if let Some(q) = plan::any_of(f, &units) {
+                let before = answer.total;
+                answer.run(
+                    &searcher,
+                    but_not(&q, [&exact, &synonyms, &partial]),
+                    MatchedBy::Correction,
+                )?;
+                if answer.total > before || fixed_finds(&searcher, &q, idx, p) {
+                    fixed_marks = fixed_plan.marks(Found::Words);
+                    suggestion = Some(text.clone());
+                }
+            }
+        }
+    } else if let Some((text, fixed_plan)) = &fixed {
+        // Enough was found, but a word of the query is unknown: offer the correction.
+        if let Some(q) = plan::any_of(f, &fixed_plan.exact) {
+            if fixed_finds(&searcher, &q, idx, p) {
+                suggestion = Some(text.clone());
+            }
+        }
+    }
+    let marks = |how: MatchedBy| match how {
+        MatchedBy::Words => plan.marks(Found::Words),
+        MatchedBy::Synonym => plan.marks(Found::Synonym),
+        MatchedBy::Part => plan.marks(Found::Part),
+        MatchedBy::Correction => fixed_marks.clone(),
+    };
+    let items = answer.hits(&searcher, idx, marks)?;
     let result = SearchResult {
         items: Arc::new(items),
-        total: total as u64,
+        total: answer.total,
         page: p.page,
         per_page: p.per_page,
-        facets: Arc::new(facets),
+        facets: Arc::new(answer.facets),
         took_ms: elapsed_ms(started),
+        suggestion,
     };
     idx.cache.put(generation, key, &result);
     Ok(result)
@@ -464,21 +533,51 @@ pub fn highlight(fragment: &str, ranges: &[std::ops::Range<usize>]) -> String {
 
 /// Counts the matching documents by type, category and city (an offer for all of Sichuan counts
 /// for every city, as the city filter finds it there).
-struct FacetCollector;
+pub(super) struct FacetCollector;
 
-struct FacetSegment {
+pub(super) struct FacetSegment {
     kind: Column<u64>,
     category: Column<u64>,
     region: Column<u64>,
     counts: RawFacets,
 }
 
-#[derive(Default)]
-struct RawFacets {
+/// Each city's number, sorted, with its place in `CITIES`: counting a document's cities is then
+/// a binary search and an array slot, not a map entry.
+static CITY_SLOTS: std::sync::LazyLock<Vec<(u64, usize)>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<(u64, usize)> = CITIES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (city_number(c.code), i))
+        .collect();
+    v.sort_unstable();
+    v
+});
+
+fn city_slot(number: u64) -> Option<usize> {
+    let slots = &*CITY_SLOTS;
+    slots
+        .binary_search_by_key(&number, |(n, _)| *n)
+        .ok()
+        .map(|i| slots[i].1)
+}
+
+pub(super) struct RawFacets {
     kind: [u64; 2],
     category: [u64; 3],
-    region: BTreeMap<u64, u64>,
+    region: Vec<u64>,
     all_regions: u64,
+}
+
+impl Default for RawFacets {
+    fn default() -> Self {
+        RawFacets {
+            kind: [0; 2],
+            category: [0; 3],
+            region: vec![0; CITIES.len()],
+            all_regions: 0,
+        }
+    }
 }
 
 impl Collector for FacetCollector {
@@ -508,8 +607,8 @@ impl Collector for FacetCollector {
             for i in 0..3 {
                 total.category[i] += part.category[i];
             }
-            for (k, v) in part.region {
-                *total.region.entry(k).or_default() += v;
+            for (t, v) in total.region.iter_mut().zip(part.region) {
+                *t += v;
             }
             total.all_regions += part.all_regions;
         }
@@ -520,13 +619,8 @@ impl Collector for FacetCollector {
             let name = category_of_code(i as u64).as_str();
             facets.category.insert(name.to_string(), *n);
         }
-        for city in CITIES.iter() {
-            let n = total
-                .region
-                .get(&city_number(city.code))
-                .copied()
-                .unwrap_or(0)
-                + total.all_regions;
+        for (i, city) in CITIES.iter().enumerate() {
+            let n = total.region[i] + total.all_regions;
             if n > 0 {
                 facets.city_code.insert(city.code.to_string(), n);
             }
@@ -546,8 +640,8 @@ impl SegmentCollector for FacetSegment {
         for r in self.region.values_for_doc(doc) {
             if r == 0 {
                 self.counts.all_regions += 1;
-            } else {
-                *self.counts.region.entry(r).or_default() += 1;
+            } else if let Some(slot) = city_slot(r) {
+                self.counts.region[slot] += 1;
             }
         }
     }

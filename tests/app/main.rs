@@ -12,6 +12,7 @@ mod hostile;
 mod logs;
 mod mail;
 mod matching;
+mod meaning;
 mod moderation;
 mod openapi;
 mod pages;

@@ -206,6 +206,24 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             [401, 403, 403, 403, 200, 200, 200],
         ),
         (
+            Method::GET,
+            "/api/v1/admin/synonyms".into(),
+            None,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/synonyms".into(),
+            empty(),
+            [401, 403, 403, 403, 403, 403, 422],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/synonyms/987654".into(),
+            None,
+            [401, 403, 403, 403, 403, 403, 404],
+        ),
+        (
             Method::POST,
             format!("/api/v1/admin/organizations/{sme_org}/verify"),
             empty(),

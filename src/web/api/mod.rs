@@ -49,6 +49,7 @@ pub mod postings;
 pub mod schemas;
 pub mod search;
 pub mod stats;
+pub mod synonyms;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -127,6 +128,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/offers/{id}/reject", post().to(admin::reject_offer))
         .route("/admin/audit-log", get().to(admin::audit_log))
+        .route("/admin/synonyms", get().to(synonyms::list))
+        .route("/admin/synonyms", post().to(synonyms::add))
+        .route("/admin/synonyms/{id}", web::delete().to(synonyms::remove))
         .route("/admin/outbox", get().to(admin::outbox));
 }
 

@@ -11,7 +11,9 @@ use askama::Template;
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
-use super::{accounts, admin, health, matches, me, parks, postings, schemas, search, stats};
+use super::{
+    accounts, admin, health, matches, me, parks, postings, schemas, search, stats, synonyms,
+};
 use crate::error::AppError;
 
 #[derive(OpenApi)]
@@ -38,6 +40,7 @@ use crate::error::AppError;
         admin::create_user, admin::suspend_user, admin::reactivate_user, admin::queue,
         admin::verify_org, admin::reject_org, admin::approve_need, admin::reject_need,
         admin::approve_offer, admin::reject_offer, admin::audit_log, admin::outbox,
+        synonyms::list, synonyms::add, synonyms::remove,
         health::healthz, health::readyz, crate::web::observe::metrics,
         crate::web::unsubscribe::unsubscribe,
         json_document, docs_page, docs_css,

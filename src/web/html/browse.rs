@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{render, Chrome, Routes};
 use crate::error::AppResult;
 use crate::search::params::SearchQuery;
-use crate::search::query::{Hit, SearchResult};
+use crate::search::query::{Hit, MatchedBy, SearchResult};
 use crate::service::views::ParkView;
 use crate::service::{parks, searching, Paging};
 use crate::state::AppState;
@@ -162,13 +162,121 @@ struct SearchPage {
     parks: Vec<ParkView>,
     cur: Current,
     r: SearchResult,
+    rows: Vec<Row>,
     pages: usize,
     can_see_needs: bool,
+}
+
+/// A hit as the page lists it: identical postings of one organisation (same kind, category
+/// and title) are shown once, with links to the others.
+pub struct Row {
+    pub hit: Hit,
+    pub same: Vec<i64>,
+}
+
+fn rows(hits: &[Hit]) -> Vec<Row> {
+    let fold = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut out: Vec<Row> = Vec::new();
+    for h in hits {
+        let twin = out.iter_mut().find(|r| {
+            r.hit.kind == h.kind
+                && r.hit.category == h.category
+                && r.hit.organization_name == h.organization_name
+                && fold(&r.hit.title) == fold(&h.title)
+        });
+        match twin {
+            Some(r) => r.same.push(h.id),
+            None => out.push(Row {
+                hit: h.clone(),
+                same: Vec::new(),
+            }),
+        }
+    }
+    out
 }
 
 impl SearchPage {
     fn url(&self, h: &Hit) -> String {
         hit_url(h)
+    }
+
+    fn twin_url(&self, h: &Hit, id: &i64) -> String {
+        format!("/{}s/{id}", h.kind)
+    }
+
+    /// The figures a reader compares at a glance, in the reader's language.
+    fn facts(&self, h: &Hit) -> Vec<String> {
+        let l = self.c.l();
+        let c = &self.c;
+        let f = &h.facts;
+        let mut out = Vec::new();
+        match (f.salary_min_yuan, f.salary_max_yuan) {
+            (Some(lo), Some(hi)) if lo != hi => out.push(format!(
+                "{} {}–{}",
+                c.t("月薪", "Monthly pay"),
+                l.yuan(lo),
+                l.yuan(hi)
+            )),
+            (Some(v), _) | (None, Some(v)) => {
+                out.push(format!("{} {}", c.t("月薪", "Monthly pay"), l.yuan(v)))
+            }
+            _ => {}
+        }
+        if let Some(n) = f.headcount {
+            out.push(if h.category == crate::domain::Category::Training {
+                format!("{} {n} {}", c.t("培训", "To train:"), c.t("人", "people"))
+            } else {
+                format!("{} {n} {}", c.t("招", "Hiring"), c.t("人", "people"))
+            });
+        }
+        if let Some(v) = f.amount_yuan {
+            out.push(format!("{} {}", c.t("金额", "Amount"), l.money(v)));
+        }
+        if let (Some(lo), Some(hi)) = (f.amount_min_yuan, f.amount_max_yuan) {
+            out.push(format!(
+                "{} {}–{}",
+                c.t("额度", "Amount"),
+                l.money(lo),
+                l.money(hi)
+            ));
+        }
+        if let Some(fmt) = f.format {
+            out.push(format!("{} {}", c.t("形式", "Format:"), fmt.label(c.lang)));
+        }
+        if let Some(fee) = f.fee {
+            out.push(format!("{} {}", c.t("费用", "Fee:"), fee.label(c.lang)));
+        }
+        if let Some(n) = f.capacity {
+            out.push(format!("{} {n} {}", c.t("每期", "Places:"), c.t("人", "")));
+        }
+        if let Some(n) = f.max_headcount {
+            out.push(format!(
+                "{} {n} {}",
+                c.t("最多招", "Up to"),
+                c.t("人", "people")
+            ));
+        }
+        if let Some(b) = f.budget_yuan {
+            out.push(format!("{} {}", c.t("预算", "Budget"), l.yuan(b)));
+        }
+        out
+    }
+
+    /// How a hit was found, when not by the words typed.
+    fn matched(&self, h: &Hit) -> Option<&'static str> {
+        match h.matched_by {
+            MatchedBy::Words => None,
+            MatchedBy::Synonym => Some(self.c.t("同义词匹配", "matched a synonym")),
+            MatchedBy::Part => Some(self.c.t("部分匹配", "matched part of a term")),
+            MatchedBy::Correction => {
+                Some(self.c.t("按纠正后的词匹配", "matched the corrected words"))
+            }
+        }
     }
 
     /// A facet's values with results, most first.
@@ -192,11 +300,13 @@ async fn search(state: web::Data<AppState>, c: Chrome, q: Pairs) -> AppResult<Ht
         .as_ref()
         .is_some_and(|a| a.need_audience().reads_others());
     let parks = all_parks(&state).await?;
+    let rows = rows(&r.items);
     render(SearchPage {
         c,
         parks,
         cur,
         r,
+        rows,
         pages,
         can_see_needs,
     })

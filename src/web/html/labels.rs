@@ -27,6 +27,8 @@ const NOTICES: &[(&str, &str, &str)] = &[
     ("email_confirmed", "邮箱已确认。", "Your email address is confirmed."),
     ("search_saved", "已订阅该搜索，有新结果时会邮件通知您。", "Search saved: new results will be emailed to you."),
     ("search_deleted", "已取消订阅。", "Saved search removed."),
+    ("synonyms_added", "已新增同义词组，一秒内在所有服务器上生效。", "Synonym group added: in force on every server within a second."),
+    ("synonyms_removed", "已删除同义词组。", "Synonym group removed."),
     ("logged_out_everywhere", "已在所有设备上退出登录。", "You are signed out on every device."),
 ];
 

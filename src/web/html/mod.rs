@@ -16,6 +16,7 @@ mod form;
 mod labels;
 mod posting_form;
 mod postings;
+mod synonyms;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
@@ -57,6 +58,7 @@ fn table(r: &mut Routes) {
     postings::routes(r);
     dashboard::routes(r);
     admin::routes(r);
+    synonyms::routes(r);
 }
 
 /// (method, path pattern) of every page, as the router has them: for tests and tools that
@@ -177,6 +179,10 @@ impl Chrome {
 
     pub fn is_admin(&self) -> bool {
         self.actor.as_ref().is_some_and(|a| a.is_admin())
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.is_platform_admin())
     }
 
     pub fn l(&self) -> Labels {

@@ -1,0 +1,2 @@
+DROP TABLE vocabulary_version;
+DROP TABLE synonym_groups;
