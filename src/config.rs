@@ -242,6 +242,14 @@ pub struct Settings {
     /// Database connections in the pool.
     #[arg(long, env = "PARKBRIDGE_DB_POOL", default_value_t = 8, global = true)]
     pub db_pool: u32,
+    /// Milliseconds a SQLite write waits for another writer's lock before answering 503.
+    #[arg(
+        long,
+        env = "PARKBRIDGE_SQLITE_BUSY_TIMEOUT_MS",
+        default_value_t = crate::db::DEFAULT_BUSY_TIMEOUT_MS,
+        global = true
+    )]
+    pub sqlite_busy_timeout_ms: u64,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PARKBRIDGE_WORKERS", global = true)]
     pub workers: Option<usize>,

@@ -399,10 +399,29 @@ impl From<diesel::result::Error> for AppError {
                 tracing::warn!(error = %info.message(), "database connection lost");
                 AppError::Unavailable
             }
+            // SQLite's write lock still held by another writer after the busy timeout: the
+            // request may succeed in a moment, so it is a 503 with Retry-After, never a 500.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if is_busy(info.message()) => {
+                tracing::warn!(error = %info.message(), "database busy");
+                AppError::Busy
+            }
             Error::BrokenTransactionManager => AppError::Unavailable,
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+/// SQLite's words for a lock it could not get within the busy timeout (SQLITE_BUSY,
+/// SQLITE_LOCKED), and PostgreSQL's for a lock or statement timeout.
+fn is_busy(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "database is locked",
+        "database is busy",
+        "database table is locked",
+        "canceling statement due to lock timeout",
+        "canceling statement due to statement timeout",
+    ];
+    SIGNS.iter().any(|s| message.contains(s))
 }
 
 /// PostgreSQL's words for a connection that is gone or going (an administrator shutdown, a
@@ -467,6 +486,25 @@ mod tests {
         assert_eq!(body["error"]["code"], "not_found");
         assert!(body["error"].get("fields").is_none());
         assert_eq!(body["error"]["message"], "找不到该资源");
+    }
+
+    #[test]
+    fn a_busy_database_is_a_503_with_retry_after_not_a_500() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        for message in ["database is locked", "database is busy"] {
+            let e: AppError =
+                Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_string()))
+                    .into();
+            assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+            assert_eq!(e.code(), "service_unavailable");
+            assert!(e.retry_after_secs().is_some());
+        }
+        let other: AppError = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("no such table: x".to_string()),
+        )
+        .into();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

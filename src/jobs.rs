@@ -14,7 +14,8 @@ use crate::state::AppState;
 /// postings expired.
 pub async fn run_once(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
-    let expired = state.tx(move |c| postings::expire_due(c, now)).await?;
+    // In batches of their own transactions (never one long hold of SQLite's write lock).
+    let expired = state.db(move |c| postings::expire_due(c, now)).await?;
     let sla = state.settings.pickup_sla_days;
     let purged = state
         .db(move |c| crate::auth::throttle::purge(c, now.naive_utc()))

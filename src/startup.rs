@@ -35,7 +35,12 @@ pub fn open_database_for_tool(settings: &Settings) -> anyhow::Result<db::Pool> {
 
 fn open_database_with(settings: &Settings, min_idle: u32) -> anyhow::Result<db::Pool> {
     let url = DbUrl::parse(&settings.database_url)?;
-    let pool = db::connect_with(&url, settings.db_pool, min_idle)?;
+    let pool = db::connect_with_busy(
+        &url,
+        settings.db_pool,
+        min_idle,
+        settings.sqlite_busy_timeout_ms,
+    )?;
     let mut conn = pool.get()?;
     let applied = db::migrate(&mut conn)?;
     if applied > 0 {

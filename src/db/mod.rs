@@ -64,7 +64,12 @@ impl DbUrl {
 /// Opens connections for the pool, applying SQLite's per-connection settings.
 pub struct Manager {
     url: DbUrl,
+    busy_timeout_ms: u64,
 }
+
+/// How long a SQLite connection waits for another writer's lock before the request gets a 503
+/// (`PARKBRIDGE_SQLITE_BUSY_TIMEOUT_MS`): the pool's own wait for a connection is as long.
+pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5000;
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
@@ -76,9 +81,10 @@ impl ManageConnection for Manager {
             DbUrl::Sqlite(path) => {
                 let mut c = diesel::SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(E::ConnectionError)?;
-                c.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
+                c.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    self.busy_timeout_ms
+                ))
                 .map_err(E::QueryError)?;
                 Ok(DbConn::Sqlite(c))
             }
@@ -106,6 +112,16 @@ pub fn connect(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
 /// A pool that opens connections only when asked (for one-shot commands: no background thread
 /// is left connecting while the process exits).
 pub fn connect_with(url: &DbUrl, max_size: u32, min_idle: u32) -> anyhow::Result<Pool> {
+    connect_with_busy(url, max_size, min_idle, DEFAULT_BUSY_TIMEOUT_MS)
+}
+
+/// The same with SQLite's busy timeout given.
+pub fn connect_with_busy(
+    url: &DbUrl,
+    max_size: u32,
+    min_idle: u32,
+    busy_timeout_ms: u64,
+) -> anyhow::Result<Pool> {
     if let DbUrl::Sqlite(path) = url {
         prepare_sqlite_file(path)?;
     }
@@ -113,7 +129,10 @@ pub fn connect_with(url: &DbUrl, max_size: u32, min_idle: u32) -> anyhow::Result
         .max_size(max_size)
         .min_idle(Some(min_idle))
         .connection_timeout(Duration::from_secs(5))
-        .build(Manager { url: url.clone() })
+        .build(Manager {
+            url: url.clone(),
+            busy_timeout_ms,
+        })
         .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
     Ok(pool)
 }

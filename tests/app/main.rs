@@ -5,6 +5,7 @@ mod helpers;
 mod abuse;
 mod accounts;
 mod browser;
+mod busy;
 mod cli;
 mod errors;
 mod faults;

@@ -67,10 +67,14 @@ pub fn enqueue_published_needs(conn: &mut DbConn, now: NaiveDateTime) -> AppResu
         .filter(postings::status.eq(PostingStatus::Published.as_str()))
         .select(postings::id)
         .load(conn)?;
-    crate::db::transaction(conn, |conn| {
-        for id in &ids {
-            enqueue(conn, *id, now)?;
-        }
-        Ok(ids.len())
-    })
+    // 500 a transaction: the write lock is never held for long.
+    for chunk in ids.chunks(500) {
+        crate::db::transaction(conn, |conn| {
+            for id in chunk {
+                enqueue(conn, *id, now)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(ids.len())
 }

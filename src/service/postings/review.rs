@@ -259,15 +259,28 @@ pub fn reject(
 
 /// Expires every published posting whose `expires_at` has passed; returns how many.
 pub fn expire_due(conn: &mut DbConn, now: DateTime<Utc>) -> AppResult<usize> {
+    /// Postings expired per transaction: the write lock is held for one small batch at a time.
+    const BATCH: usize = 200;
+    /// At most this many a pass; the next pass (a minute later) goes on.
+    const MAX_PER_PASS: usize = 5000;
     let n = now.naive_utc();
-    let due: Vec<Posting> = postings::table
-        .filter(postings::status.eq(PostingStatus::Published.as_str()))
-        .filter(postings::expires_at.le(n))
-        .select(Posting::as_select())
-        .limit(1000)
-        .load(conn)?;
-    for p in &due {
-        transition(conn, None, p, PostingMove::Expire, None, n)?;
+    let mut total = 0;
+    loop {
+        let done = crate::db::transaction(conn, |conn| {
+            let due: Vec<Posting> = postings::table
+                .filter(postings::status.eq(PostingStatus::Published.as_str()))
+                .filter(postings::expires_at.le(n))
+                .select(Posting::as_select())
+                .limit(BATCH as i64)
+                .load(conn)?;
+            for p in &due {
+                transition(conn, None, p, PostingMove::Expire, None, n)?;
+            }
+            Ok(due.len())
+        })?;
+        total += done;
+        if done < BATCH || total >= MAX_PER_PASS {
+            return Ok(total);
+        }
     }
-    Ok(due.len())
 }
