@@ -189,10 +189,15 @@ pub enum Waiting {
     Posting(PostingView),
 }
 
-/// Most items one queue type loads before paging (a queue this long is a backlog to fix).
-const QUEUE_LIMIT: i64 = 2000;
+/// Items one queue type lists at most (a queue this long is a backlog to fix); deeper pages are
+/// empty.
+const QUEUE_DEPTH: i64 = super::COUNT_CAP;
 
 /// Items waiting for this admin, oldest first. Without a type, every type at once.
+///
+/// Each type gives only the keys (since, id) of its first `offset + per_page` items, in SQL
+/// order on an index; the merged page's items alone are loaded and viewed, and each type is
+/// counted up to the cap.
 pub fn queue(
     conn: &mut DbConn,
     actor: &Actor,
@@ -213,91 +218,136 @@ pub fn queue(
     } else {
         Some(actor.park_id.unwrap_or(-1))
     };
-    let mut items: Vec<(NaiveDateTime, i64, QueueItem)> = Vec::new();
+    let depth = (paging.offset() + paging.per_page).min(QUEUE_DEPTH);
+    let mut keys: Vec<(NaiveDateTime, i64, QueueType)> = Vec::new();
+    let (mut total, mut total_capped) = (0i64, false);
     for t in types {
         match t {
             QueueType::Organization => {
-                let mut q = organizations::table
-                    .filter(organizations::status.eq(OrgStatus::Pending.as_str()))
-                    .into_boxed();
-                if let Some(park) = scope_park {
-                    q = q
-                        .filter(organizations::kind.eq("sme"))
-                        .filter(organizations::park_id.eq(park));
-                }
-                let ids: Vec<(i64, NaiveDateTime)> = q
-                    .order(organizations::created_at.asc())
-                    .limit(QUEUE_LIMIT)
-                    .select((organizations::id, organizations::created_at))
+                let filtered = || {
+                    let mut q = organizations::table
+                        .filter(organizations::status.eq(OrgStatus::Pending.as_str()))
+                        .into_boxed();
+                    if let Some(park) = scope_park {
+                        q = q
+                            .filter(organizations::kind.eq("sme"))
+                            .filter(organizations::park_id.eq(park));
+                    }
+                    q
+                };
+                let rows: Vec<(NaiveDateTime, i64)> = filtered()
+                    .order((organizations::created_at.asc(), organizations::id.asc()))
+                    .limit(depth)
+                    .select((organizations::created_at, organizations::id))
                     .load(conn)?;
-                for (id, since) in ids {
-                    let org = organization_view(conn, id, true)?;
-                    let item = QueueItem {
-                        queue: QueueType::Organization,
-                        waiting_since: since.and_utc(),
-                        waiting: Waiting::Organization {
-                            kind: QueueType::Organization,
-                            org,
-                        },
-                    };
-                    items.push((since, id, item));
+                keys.extend(rows.into_iter().map(|(since, id)| (since, id, t)));
+                let beyond: Option<i64> = filtered()
+                    .select(organizations::id)
+                    .offset(super::COUNT_CAP)
+                    .limit(1)
+                    .first(conn)
+                    .optional()?;
+                match beyond {
+                    Some(_) => (total, total_capped) = (total + super::COUNT_CAP, true),
+                    None => total += filtered().count().get_result::<i64>(conn)?,
                 }
             }
             QueueType::Need | QueueType::Offer | QueueType::Escalated => {
                 if t == QueueType::Offer && scope_park.is_some() {
                     continue; // offers are moderated by platform admins
                 }
-                let mut q = postings::table.into_boxed();
-                q = match t {
-                    QueueType::Escalated => q
-                        .filter(postings::kind.eq("need"))
-                        .filter(postings::status.eq(PostingStatus::Published.as_str()))
-                        .filter(postings::escalated_at.is_not_null()),
-                    _ => q
-                        .filter(postings::kind.eq(if t == QueueType::Need {
-                            "need"
-                        } else {
-                            "offer"
-                        }))
-                        .filter(postings::status.eq(PostingStatus::PendingReview.as_str())),
-                };
-                if let Some(park) = scope_park {
-                    q = q.filter(postings::park_id.eq(park));
-                }
-                let rows: Vec<Posting> = q
-                    .order((postings::submitted_at.asc(), postings::id.asc()))
-                    .limit(QUEUE_LIMIT)
-                    .select(Posting::as_select())
-                    .load(conn)?;
-                for (p, view) in rows.iter().zip(views(conn, &rows)?) {
-                    let since = match t {
-                        QueueType::Escalated => p.escalated_at,
-                        _ => p.submitted_at,
-                    }
-                    .unwrap_or(p.updated_at);
-                    let item = QueueItem {
-                        queue: t,
-                        waiting_since: since.and_utc(),
-                        waiting: Waiting::Posting(view),
+                let filtered = || {
+                    let mut q = postings::table.into_boxed();
+                    q = match t {
+                        QueueType::Escalated => q
+                            .filter(postings::kind.eq("need"))
+                            .filter(postings::status.eq(PostingStatus::Published.as_str()))
+                            .filter(postings::escalated_at.is_not_null()),
+                        _ => q
+                            .filter(postings::kind.eq(if t == QueueType::Need {
+                                "need"
+                            } else {
+                                "offer"
+                            }))
+                            .filter(postings::status.eq(PostingStatus::PendingReview.as_str())),
                     };
-                    items.push((since, p.id, item));
+                    if let Some(park) = scope_park {
+                        q = q.filter(postings::park_id.eq(park));
+                    }
+                    q
+                };
+                // Waiting since the escalation, or since the submission.
+                let rows: Vec<(Option<NaiveDateTime>, i64, NaiveDateTime)> = match t {
+                    QueueType::Escalated => filtered()
+                        .order((postings::escalated_at.asc(), postings::id.asc()))
+                        .limit(depth)
+                        .select((postings::escalated_at, postings::id, postings::updated_at))
+                        .load(conn)?,
+                    _ => filtered()
+                        .order((postings::submitted_at.asc(), postings::id.asc()))
+                        .limit(depth)
+                        .select((postings::submitted_at, postings::id, postings::updated_at))
+                        .load(conn)?,
+                };
+                keys.extend(
+                    rows.into_iter()
+                        .map(|(since, id, updated)| (since.unwrap_or(updated), id, t)),
+                );
+                let beyond: Option<i64> = filtered()
+                    .select(postings::id)
+                    .offset(super::COUNT_CAP)
+                    .limit(1)
+                    .first(conn)
+                    .optional()?;
+                match beyond {
+                    Some(_) => (total, total_capped) = (total + super::COUNT_CAP, true),
+                    None => total += filtered().count().get_result::<i64>(conn)?,
                 }
             }
         }
     }
-    items.sort_by_key(|item| (item.0, item.1));
-    let total = items.len() as i64;
-    let page = items
+    keys.sort_by_key(|k| (k.0, k.1));
+    let page: Vec<(NaiveDateTime, i64, QueueType)> = keys
         .into_iter()
         .skip(paging.offset() as usize)
         .take(paging.per_page as usize)
-        .map(|(_, _, v)| v)
         .collect();
+    // Load and view the page's postings at once, its organisations one by one (at most a page).
+    let posting_ids: Vec<i64> = page
+        .iter()
+        .filter(|k| k.2 != QueueType::Organization)
+        .map(|k| k.1)
+        .collect();
+    let rows: Vec<Posting> = postings::table
+        .filter(postings::id.eq_any(&posting_ids))
+        .select(Posting::as_select())
+        .load(conn)?;
+    let mut posting_views: std::collections::HashMap<i64, PostingView> =
+        rows.iter().map(|p| p.id).zip(views(conn, &rows)?).collect();
+    let mut items = Vec::with_capacity(page.len());
+    for (since, id, t) in page {
+        let waiting = match t {
+            QueueType::Organization => Waiting::Organization {
+                kind: QueueType::Organization,
+                org: organization_view(conn, id, true)?,
+            },
+            _ => match posting_views.remove(&id) {
+                Some(v) => Waiting::Posting(v),
+                None => continue, // gone between the two reads
+            },
+        };
+        items.push(QueueItem {
+            queue: t,
+            waiting_since: since.and_utc(),
+            waiting,
+        });
+    }
     Ok(ListView {
-        items: page,
+        items,
         total,
         page: paging.page,
         per_page: paging.per_page,
+        total_capped,
     })
 }
 
@@ -315,7 +365,18 @@ pub fn audit_log(
         }
         q
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    // Counted up to the cap only: is there an entry past it?
+    let beyond: Option<i64> = filtered()
+        .select(audit_log::id)
+        .order(audit_log::id.desc())
+        .offset(super::COUNT_CAP)
+        .limit(1)
+        .first(conn)
+        .optional()?;
+    let (total, total_capped) = match beyond {
+        Some(_) => (super::COUNT_CAP, true),
+        None => (filtered().count().get_result(conn)?, false),
+    };
     let rows: Vec<AuditEntry> = filtered()
         .order(audit_log::id.desc())
         .limit(paging.per_page)
@@ -327,6 +388,7 @@ pub fn audit_log(
         total,
         page: paging.page,
         per_page: paging.per_page,
+        total_capped,
     })
 }
 
@@ -401,5 +463,6 @@ pub fn outbox(conn: &mut DbConn, status: &str, paging: Paging) -> AppResult<List
         total,
         page: paging.page,
         per_page: paging.per_page,
+        total_capped: false,
     })
 }

@@ -25,6 +25,10 @@ use crate::db::schema::{audit_log, change_feed};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
+/// Lists count their items up to this many; above it `total` is the cap and `total_capped` is
+/// set (a count of every row of a list of a million would cost more than the page itself).
+pub const COUNT_CAP: i64 = 10_000;
+
 /// A page of a list, as `?page=&per_page=` asked for it.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {

@@ -50,6 +50,7 @@ pub fn list(
         total,
         page: paging.page,
         per_page: paging.per_page,
+        total_capped: false,
     })
 }
 

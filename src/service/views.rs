@@ -319,7 +319,11 @@ impl From<&AuditEntry> for AuditView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ListView<T> {
     pub items: Vec<T>,
+    /// Exact up to `crate::service::COUNT_CAP`; above it the cap, with `total_capped` true.
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// True when more than `total` items match: counting stops at the cap (10,000), so a page
+    /// of a list of a million costs no more than one of a hundred (say "10000+").
+    pub total_capped: bool,
 }

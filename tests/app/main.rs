@@ -10,6 +10,7 @@ mod cli;
 mod errors;
 mod faults;
 mod hostile;
+mod lists;
 mod logs;
 mod mail;
 mod matching;

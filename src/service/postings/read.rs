@@ -167,7 +167,18 @@ pub fn list(
         }
         q
     };
-    let total: i64 = filtered().count().get_result(conn)?;
+    // Counted up to the cap only (an index probe for the row past it), so a page costs the same
+    // whatever the list's length.
+    let beyond: Option<i64> = filtered()
+        .select(postings::id)
+        .offset(crate::service::COUNT_CAP)
+        .limit(1)
+        .first(conn)
+        .optional()?;
+    let (total, total_capped) = match beyond {
+        Some(_) => (crate::service::COUNT_CAP, true),
+        None => (filtered().count().get_result(conn)?, false),
+    };
     let rows: Vec<Posting> = filtered()
         .order((postings::published_at.desc(), postings::id.desc()))
         .limit(paging.per_page)
@@ -179,5 +190,6 @@ pub fn list(
         total,
         page: paging.page,
         per_page: paging.per_page,
+        total_capped,
     })
 }

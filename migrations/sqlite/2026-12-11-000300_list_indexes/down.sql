@@ -1,0 +1,10 @@
+CREATE INDEX postings_list ON postings (kind, status, published_at);
+DROP INDEX matches_picked_up;
+DROP INDEX organizations_pending;
+DROP INDEX organizations_queue;
+DROP INDEX postings_status_id;
+DROP INDEX postings_escalated;
+DROP INDEX postings_review_queue;
+DROP INDEX postings_list_park;
+DROP INDEX postings_list_category;
+DROP INDEX postings_list_order;
