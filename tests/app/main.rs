@@ -11,6 +11,7 @@ mod faults;
 mod hostile;
 mod logs;
 mod mail;
+mod match_quality;
 mod matching;
 mod meaning;
 mod moderation;
