@@ -1,6 +1,5 @@
 //! The hard rules of a pair, in their fixed order, and the reasons of an eligible one.
 
-use super::text::topic_match;
 use super::wording::{city_names, grouped, industry_names, join_en, join_zh, pct, yuan_zh};
 use super::{broken, reason, Broken, NeedSide, OfferSide, Reason};
 use crate::domain::posting::{
@@ -362,37 +361,6 @@ fn training(n: &NeedTraining, o: &OfferTraining) -> Result<Vec<Reason>, Broken> 
         ));
     }
 
-    if let Some(m) = topic_match(&n.topic, &o.topics) {
-        let need_topic = n.topic.trim();
-        out.push(if m.whole && m.topic == need_topic {
-            reason(
-                "topic",
-                format!("课程主题包含「{need_topic}」"),
-                format!("the programme covers \"{need_topic}\""),
-            )
-        } else if m.whole {
-            reason(
-                "topic",
-                format!("课程主题「{}」对应需求的「{need_topic}」", m.topic),
-                format!(
-                    "the programme's topic \"{}\" matches the need's \"{need_topic}\"",
-                    m.topic
-                ),
-            )
-        } else {
-            reason(
-                "topic",
-                format!(
-                    "课程主题「{}」与需求的「{need_topic}」都涉及「{}」",
-                    m.topic, m.shared
-                ),
-                format!(
-                    "the programme's topic \"{}\" and the need's \"{need_topic}\" share \"{}\"",
-                    m.topic, m.shared
-                ),
-            )
-        });
-    }
     out.extend(fee_reason(o.fee));
     Ok(out)
 }

@@ -372,42 +372,6 @@ fn regions_empty_listed_and_a_need_without_a_city() {
 }
 
 #[test]
-fn topic_reasons_only_when_the_topics_share_a_word() {
-    let reasons_for = |need_topic: &str, topics: &[&str]| {
-        let n = need(tr_need(need_topic, 10, Either), CHENGDU, "");
-        let o = offer(tr_offer(topics, 50, Either, Fee::Paid), "");
-        rule(&n, &o).unwrap()
-    };
-    let topic = |need_topic: &str, topics: &[&str]| {
-        find(&reasons_for(need_topic, topics), "topic").map(|r| r.zh.clone())
-    };
-    assert_eq!(
-        topic("安全生产", &["电商直播", "安全生产"]).as_deref(),
-        Some("课程主题包含「安全生产」")
-    );
-    assert_eq!(
-        topic("安全生产管理", &["安全生产"]).as_deref(),
-        Some("课程主题「安全生产」对应需求的「安全生产管理」")
-    );
-    assert_eq!(
-        topic("财务税务", &["税务筹划"]).as_deref(),
-        Some("课程主题「税务筹划」与需求的「财务税务」都涉及「税务」")
-    );
-    assert!(
-        topic("CNC编程", &["cnc"]).is_some(),
-        "Latin words match whole, any case"
-    );
-    assert_eq!(topic("安全生产", &["电商直播"]), None);
-    assert_eq!(topic("Excel 培训", &["excellence"]), None, "no half words");
-    assert_eq!(topic("marketing", &["training"]), None, "no shared letters");
-    assert_eq!(
-        topic("安全", &["安徽"]),
-        None,
-        "one character is not a word"
-    );
-}
-
-#[test]
 fn labels_and_numbers_are_formatted_exactly() {
     assert_eq!(pct(365), "3.65%");
     assert_eq!(pct(450), "4.50%");

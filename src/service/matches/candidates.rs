@@ -13,45 +13,7 @@ use crate::db::DbConn;
 use crate::domain::{MatchStatus, PostingKind, PostingStatus};
 use crate::error::AppResult;
 use crate::matching::{self, Reason};
-use crate::search::query as search_query;
 use crate::search::SearchIndex;
-
-fn words(s: &str) -> Vec<String> {
-    search_query::query_terms(s)
-        .into_iter()
-        .filter(|w| w.chars().count() >= 2)
-        .collect()
-}
-
-/// Words of the need that also appear in the offer (for the "text related" reason).
-pub(super) fn shared_words(a: &Side, b: &Side) -> Vec<String> {
-    let theirs = words(&format!("{} {}", b.posting.title, b.posting.description));
-    let mut out: Vec<String> = Vec::new();
-    for w in words(&format!("{} {}", a.posting.title, a.posting.description)) {
-        if theirs.contains(&w) && !out.iter().any(|o| o.contains(&w) || w.contains(o.as_str())) {
-            out.push(w);
-        }
-    }
-    out.truncate(5);
-    out
-}
-
-/// The share of the need's distinct words that the offer's text has too: a function of the two
-/// postings alone (never of what the search index holds at the moment).
-fn text_overlap(need: &Side, offer: &Side) -> f64 {
-    let mine = words(&format!(
-        "{} {}",
-        need.posting.title, need.posting.description
-    ));
-    if mine.is_empty() {
-        return 0.0;
-    }
-    let theirs = words(&format!(
-        "{} {}",
-        offer.posting.title, offer.posting.description
-    ));
-    mine.iter().filter(|w| theirs.contains(w)).count() as f64 / mine.len() as f64
-}
 
 /// Every published counterpart of the same category that the rules checkable in SQL admit
 /// (for financing, an amount range that holds the need's amount), by id. No limit and no
@@ -83,7 +45,7 @@ fn candidate_ids(conn: &mut DbConn, side: &Side) -> AppResult<Vec<i64>> {
 /// Pairs that already have a match are left as they are (re-approval does not duplicate).
 pub fn match_posting(
     conn: &mut DbConn,
-    _index: &SearchIndex,
+    index: &SearchIndex,
     posting_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Suggestion>> {
@@ -92,6 +54,7 @@ pub fn match_posting(
         return Ok(vec![]);
     }
     let ids = candidate_ids(conn, &me)?;
+    let vocab = index.vocabulary.get();
     let existing: Vec<i64> = match me.kind() {
         PostingKind::Need => matches::table
             .filter(matches::need_id.eq(posting_id))
@@ -116,9 +79,7 @@ pub fn match_posting(
                 PostingKind::Need => (&me, &other),
                 PostingKind::Offer => (&other, &me),
             };
-            let shared = shared_words(need, offer);
-            let text = text_overlap(need, offer);
-            let s = matching::score(&need.need(), &offer.offer(), text, &shared);
+            let s = matching::score(&need.need(), &offer.offer(), &vocab);
             if s.score >= matching::THRESHOLD {
                 scored.push((s.score, s.reasons, other));
             }
