@@ -92,7 +92,7 @@ async fn an_approved_offer_is_matched_to_the_need_it_serves_with_true_reasons() 
     );
     assert_eq!(
         en["items"][0]["reasons"][1],
-        "amount 5,000,000 yuan is within the product's 1,000,000–20,000,000 yuan",
+        "loans of 1,000,000–20,000,000 yuan cover the 5,000,000 yuan needed",
         "{en}"
     );
 

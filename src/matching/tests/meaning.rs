@@ -155,6 +155,24 @@ fn reasons_never_name_generic_words_or_fragments() {
                     );
                 }
                 assert!(!r.zh.contains("文本相关"), "{}", r.zh);
+                // A space only between a number or a Latin word and Chinese, never between two
+                // Chinese characters, beside punctuation or twice.
+                let tokens: Vec<&str> = r.zh.split(' ').collect();
+                let latin = |t: &str| t.chars().any(|c| c.is_ascii_alphanumeric());
+                for w in tokens.windows(2) {
+                    assert!(
+                        !w[0].is_empty() && !w[1].is_empty() && (latin(w[0]) || latin(w[1])),
+                        "stray space in «{}»",
+                        r.zh
+                    );
+                    let punct = |c: Option<char>| c.is_some_and(|c| "，、：（）“”".contains(c));
+                    assert!(
+                        !punct(w[0].chars().last()) && !punct(w[1].chars().next()),
+                        "stray space in «{}»",
+                        r.zh
+                    );
+                }
+                assert!(!r.en.contains("  ") && !r.en.starts_with(' '), "{}", r.en);
             }
         }
     }
