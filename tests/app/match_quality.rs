@@ -232,3 +232,98 @@ async fn the_same_corpus_gives_the_same_matches_whatever_the_order_of_approvals(
         }
     }
 }
+
+#[tokio::test]
+async fn a_match_below_the_mail_threshold_is_listed_but_never_mailed() {
+    use parkbridge::matching::MAIL_THRESHOLD;
+    let n = corpus().len();
+    let l = load(&(0..n).collect::<Vec<_>>(), 0).await;
+    let all = all_matches(&l).await;
+    // Every match id with its score, from the needs' lists.
+    let mut listed: Vec<(i64, f64)> = Vec::new();
+    for &(id, need) in &l.ids {
+        if !need {
+            continue;
+        }
+        let (_, list) = l
+            .app
+            .get(&format!("/api/v1/needs/{id}/matches"), Some(&l.admin))
+            .await;
+        for m in list["items"].as_array().unwrap() {
+            listed.push((m["id"].as_i64().unwrap(), m["score"].as_f64().unwrap()));
+        }
+    }
+    assert_eq!(listed.len(), all.values().map(Vec::len).sum::<usize>() / 2);
+    let mailed: Vec<i64> = l
+        .app
+        .outbox_of("new_matches")
+        .iter()
+        .flat_map(|(_, p)| p["matches"].as_array().unwrap().clone())
+        .map(|m| m["match_id"].as_i64().unwrap())
+        .collect();
+    let below: Vec<i64> = listed
+        .iter()
+        .filter(|(_, s)| *s < MAIL_THRESHOLD)
+        .map(|(id, _)| *id)
+        .collect();
+    let above: Vec<i64> = listed
+        .iter()
+        .filter(|(_, s)| *s >= MAIL_THRESHOLD)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        !below.is_empty() && !above.is_empty(),
+        "the corpus has matches on both sides of the threshold: {listed:?}"
+    );
+    for id in &below {
+        assert!(
+            !mailed.contains(id),
+            "match {id} is below the threshold and was mailed"
+        );
+    }
+    for id in &above {
+        assert!(
+            mailed.contains(id),
+            "match {id} is above the threshold and was not mailed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn needs_are_matched_by_meaning_not_by_shared_words() {
+    let n = corpus().len();
+    let l = load(&(0..n).collect::<Vec<_>>(), 0).await;
+    let all = all_matches(&l).await;
+    let id = |i: usize| l.ids[i].0;
+    let offers_of = |i: usize| -> Vec<i64> { all[&id(i)].iter().map(|m| m.0).collect() };
+    // 电工上岗培训 (低压电工证): the electrician course, not lean production or tax.
+    assert_eq!(offers_of(5), vec![id(15)]);
+    // 税务申报: the tax course only; 质量管理体系: the ISO 9001 course only.
+    assert_eq!(offers_of(6), vec![id(17)]);
+    assert_eq!(offers_of(7), vec![id(18)]);
+    // A live-streaming host: the host job fair and the general one, never the CNC/welder fair.
+    let host = offers_of(3);
+    assert!(host.contains(&id(13)) && host.contains(&id(11)), "{host:?}");
+    assert!(!host.contains(&id(12)), "{host:?}");
+    assert_eq!(
+        host[0],
+        id(13),
+        "the host job fair first: {:?}",
+        all[&id(3)]
+    );
+    // No reason names a generic word, a single character or the shared-words list.
+    for list in all.values() {
+        for (_, _, reasons) in list {
+            for r in reasons.as_array().unwrap() {
+                let zh = r["zh"].as_str().unwrap();
+                assert!(!zh.contains("文本相关"), "{zh}");
+                for q in zh.split(['“', '”']).skip(1).step_by(2) {
+                    assert!(q.chars().count() >= 2, "{zh}");
+                    for generic in ["企业", "万元", "每月", "招聘", "培训"] {
+                        assert_ne!(q, generic, "{zh}");
+                    }
+                }
+            }
+        }
+    }
+}
