@@ -2,8 +2,8 @@
 //! "Matching rules", never broken), how well they fit (a score in [0, 1]) and why (reasons in
 //! Chinese and English, each one true of the pair).
 //!
-//! Pure functions, no database and no I/O: the service layer loads the two postings, asks the
-//! search index for the text relevance and the shared words, and stores the matches. Whether
+//! Pure functions of the two postings and the vocabulary, no database and no I/O: the service
+//! layer loads the two postings and stores the matches. Whether
 //! both postings are published is the caller's business too.
 //!
 //! - `rules`: the hard rules, checked in a fixed order, the first one broken reported:
@@ -11,14 +11,16 @@
 //!   `amount`, `term`, `collateral`, `rate`; recruiting `headcount`; training `capacity`,
 //!   `format` — and the reasons of an eligible pair;
 //! - `score`: how closely the structured fields fit, and the score;
-//! - `text`: what two texts share (training topics, the words of the text reason);
+//! - `meaning`: whether the two postings are about the same thing (topics, positions, products
+//!   and purposes through the vocabulary's synonym groups);
 //! - `wording`: amounts, rates, places and lists as the reasons say them.
 
+mod meaning;
 mod rules;
 mod score;
-mod text;
 mod wording;
 
+pub use meaning::{meaning, Meaning};
 pub use rules::eligible;
 pub use score::score;
 
@@ -52,9 +54,9 @@ pub struct OfferSide<'a> {
     pub audience: &'a Audience,
 }
 
-/// Something true of an eligible pair, said in both languages. `code` is stable: `amount`,
-/// `term`, `collateral`, `rate`, `headcount`, `capacity`, `format`, `topic`, `fee`, `region`,
-/// `industry`, `size`, `text`.
+/// Something true of an eligible pair, said in both languages. `code` is stable: `topic`,
+/// `position`, `purpose` (what the two are about), `amount`, `term`, `collateral`, `rate`,
+/// `headcount`, `capacity`, `format`, `fee`, `region`, `industry`, `size`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
     pub code: &'static str,
@@ -80,35 +82,23 @@ pub struct Scored {
     pub reasons: Vec<Reason>,
 }
 
-/// Weight of the text relevance (the need's words against the offer, 0..=1 from the index).
-pub const TEXT_WEIGHT: f64 = 0.45;
+/// Weight of what the two postings are about (`Meaning::value`: 1 for the same subject, 0.5
+/// for an offer open to any subject or one subject part of the other, 0 for another subject).
+pub const MEANING_WEIGHT: f64 = 0.45;
 /// Weight of the structured closeness of the category's fields (each fit term in [0, 1]).
 pub const FIELDS_WEIGHT: f64 = 0.45;
 /// Weight of specificity: an offer that names the need's city and industry is aimed at it.
 pub const SPECIFICITY_WEIGHT: f64 = 0.10;
 
-/// The lowest score that is suggested: 0.25.
-///
-/// Hard rules are not part of the score — an ineligible pair is never suggested, whatever it
-/// would score — so the threshold only decides which *eligible* pairs are worth a suggestion
-/// (and an email). Without any text relevance a pair scores at most `FIELDS_WEIGHT +
-/// SPECIFICITY_WEIGHT` = 0.55 and, with every field at the edge of its range, 0.13–0.17. At
-/// 0.25:
-/// - a pair the search index did not find at all (relevance 0) is still suggested when its
-///   fields fit reasonably (structured fit ≥ 0.56 for an all-Sichuan, all-industry offer, less
-///   for one that names the need's city and industry);
-/// - a pair with some text relevance (≥ 0.3 of the best hit) is suggested whatever its fit;
-/// - what falls below is "eligible, but nothing says it is for this need": no shared words and
-///   fields at the edges (amount at the end of the range, rate barely under the maximum, a paid
-///   service filled to capacity).
-///
-/// Measured on the labelled set in the tests (the test prints the figures): with word-overlap
-/// relevance the labelled best offers score 0.75–1.00 and the lowest eligible pair 0.21; with
-/// relevance forced to 0 the labelled best offers still score 0.30–0.55, so 0.25 never drops a
-/// best answer even when the index misses it, while 0.30 would drop one (0.297) — that margin
-/// is why the value is 0.25 and not higher.
+/// The lowest score that is listed as a suggested match: 0.25. What falls below is eligible
+/// but says nothing of the need (fields at the edges of their ranges and no subject in common).
 pub const THRESHOLD: f64 = 0.25;
-/// At most this many suggestions per newly published posting.
+/// The lowest score that is mailed: 0.60. A match between the two thresholds is shown on both
+/// postings' pages but no mail goes out for it. Above it are the pairs whose subjects are the
+/// same (or an open service whose fields fit well); below it a course that only shares a broader
+/// subject, a product for another purpose (capped at 0.59), fields at the edges.
+pub const MAIL_THRESHOLD: f64 = 0.60;
+/// At most this many matches named in one mail (the best ones).
 pub const MAX_SUGGESTIONS: usize = 10;
 
 pub(crate) fn reason(code: &'static str, zh: String, en: String) -> Reason {

@@ -1,7 +1,9 @@
 //! The hard rules of a pair, in their fixed order, and the reasons of an eligible one.
 
-use super::text::topic_match;
-use super::wording::{city_names, grouped, industry_names, join_en, join_zh, pct, yuan_zh};
+use super::wording::{
+    city_names, grouped, industry_names, join_en, join_zh, pct, yuan_amount_zh, yuan_range_zh,
+    yuan_zh,
+};
 use super::{broken, reason, Broken, NeedSide, OfferSide, Reason};
 use crate::domain::posting::{
     Details, NeedFinancing, NeedRecruiting, NeedTraining, OfferFinancing, OfferRecruiting,
@@ -59,7 +61,7 @@ fn audience(need: &NeedSide, offer: &OfferSide) -> Result<Vec<Reason>, Broken> {
                 let (zh, en) = city_names(city);
                 out.push(reason(
                     "region",
-                    format!("服务区域包含 {zh}"),
+                    format!("服务区域包含{zh}"),
                     format!("serves {en}"),
                 ));
             }
@@ -97,7 +99,7 @@ fn audience(need: &NeedSide, offer: &OfferSide) -> Result<Vec<Reason>, Broken> {
     } else if a.industries.contains(&need.industry) {
         out.push(reason(
             "industry",
-            format!("适用行业包含 {ind_zh}"),
+            format!("适用行业包含{ind_zh}"),
             format!("open to {ind_en}"),
         ));
     } else {
@@ -177,9 +179,13 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     }
     out.push(reason(
         "amount",
-        format!("金额 {} 在产品额度 {range_zh} 之内", yuan_zh(a)),
         format!(
-            "amount {} yuan is within the product's {range_en} yuan",
+            "贷款额度 {} 覆盖所需的 {}",
+            yuan_range_zh(o.amount_min_yuan, o.amount_max_yuan),
+            yuan_amount_zh(a)
+        ),
+        format!(
+            "loans of {range_en} yuan cover the {} yuan needed",
             grouped(a)
         ),
     ));
@@ -194,8 +200,8 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     }
     out.push(reason(
         "term",
-        format!("期限 {t} 个月 在 {lo}–{hi} 个月 之内"),
-        format!("a term of {t} months is within {lo}–{hi} months"),
+        format!("贷款期限 {lo}–{hi}个月，覆盖所需的 {t}个月"),
+        format!("terms of {lo}–{hi} months cover the {t} months needed"),
     ));
 
     let credit = o.collateral_accepted.contains(&Collateral::None);
@@ -229,7 +235,7 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     }
     out.push(reason(
         "collateral",
-        format!("接受 {}", join_zh(accepted.iter().map(|c| c.phrase_zh()))),
+        format!("接受{}", join_zh(accepted.iter().map(|c| c.phrase_zh()))),
         format!(
             "accepts {}",
             join_en(accepted.iter().map(|c| c.phrase_en().to_string()))
@@ -251,11 +257,11 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
         }
         out.push(reason(
             "rate",
-            format!("最低年利率 {} 不高于 期望的 {}", pct(min), pct(max)),
+            format!("年利率上限 {}，本服务最低 {}", pct(max), pct(min)),
             format!(
-                "the lowest annual rate {} is not above the {} the need accepts",
-                pct(min),
-                pct(max)
+                "the need accepts up to {} a year; the product starts at {}",
+                pct(max),
+                pct(min)
             ),
         ));
     }
@@ -287,12 +293,12 @@ fn recruiting(n: &NeedRecruiting, o: &OfferRecruiting) -> Result<Vec<Reason>, Br
         }
         Some(max) => out.push(reason(
             "headcount",
-            format!("招聘 {total} 人 在服务能力 {max} 人 之内"),
+            format!("招聘 {total} 人，在服务可承接的 {max} 人以内"),
             format!("{total} hires are within the service's capacity of {max}"),
         )),
         None => out.push(reason(
             "headcount",
-            format!("服务未设人数上限，可招聘 {total} 人"),
+            format!("服务不限人数，可承接招聘的 {total} 人"),
             format!("the service sets no headcount limit for the {total} hires"),
         )),
     }
@@ -318,7 +324,7 @@ fn training(n: &NeedTraining, o: &OfferTraining) -> Result<Vec<Reason>, Broken> 
     }
     out.push(reason(
         "capacity",
-        format!("培训 {} 人 在课程容量 {} 人 之内", n.headcount, o.capacity),
+        format!("培训 {} 人，课程可容纳 {} 人", n.headcount, o.capacity),
         format!(
             "{} trainees fit the programme's capacity of {}",
             n.headcount, o.capacity
@@ -362,37 +368,6 @@ fn training(n: &NeedTraining, o: &OfferTraining) -> Result<Vec<Reason>, Broken> 
         ));
     }
 
-    if let Some(m) = topic_match(&n.topic, &o.topics) {
-        let need_topic = n.topic.trim();
-        out.push(if m.whole && m.topic == need_topic {
-            reason(
-                "topic",
-                format!("课程主题包含「{need_topic}」"),
-                format!("the programme covers \"{need_topic}\""),
-            )
-        } else if m.whole {
-            reason(
-                "topic",
-                format!("课程主题「{}」对应需求的「{need_topic}」", m.topic),
-                format!(
-                    "the programme's topic \"{}\" matches the need's \"{need_topic}\"",
-                    m.topic
-                ),
-            )
-        } else {
-            reason(
-                "topic",
-                format!(
-                    "课程主题「{}」与需求的「{need_topic}」都涉及「{}」",
-                    m.topic, m.shared
-                ),
-                format!(
-                    "the programme's topic \"{}\" and the need's \"{need_topic}\" share \"{}\"",
-                    m.topic, m.shared
-                ),
-            )
-        });
-    }
     out.extend(fee_reason(o.fee));
     Ok(out)
 }

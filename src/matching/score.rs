@@ -1,14 +1,18 @@
 //! How well an eligible pair fits: text relevance, the closeness of the structured fields and
 //! specificity, weighted into a score in [0, 1].
 
+use super::meaning::{meaning, Meaning, PART_LINK};
 use super::rules::eligible;
-use super::text::{text_words, topic_match};
-use super::{reason, NeedSide, OfferSide, Scored, FIELDS_WEIGHT, SPECIFICITY_WEIGHT, TEXT_WEIGHT};
+use super::{
+    reason, NeedSide, OfferSide, Reason, Scored, FIELDS_WEIGHT, MAIL_THRESHOLD, MEANING_WEIGHT,
+    SPECIFICITY_WEIGHT,
+};
 use crate::domain::posting::{
     Details, NeedFinancing, NeedRecruiting, NeedTraining, OfferFinancing, OfferRecruiting,
     OfferTraining,
 };
 use crate::domain::{Fee, RecruitingService};
+use crate::search::vocabulary::Vocabulary;
 
 /// 1 at the geometric middle of [lo, hi], falling linearly in log space to 0.5 at the edges.
 /// Amounts span orders of magnitude (10万–5000万), so the middle is taken on a log scale.
@@ -143,8 +147,7 @@ fn recruiting_fit(n: &NeedRecruiting, o: &OfferRecruiting, need_text: &str) -> f
 fn training_fit(n: &NeedTraining, o: &OfferTraining) -> f64 {
     let capacity = load_fit(n.headcount as f64, o.capacity as f64);
     let format = if n.format == o.format { 1.0 } else { 0.7 };
-    let topic = topic_match(&n.topic, &o.topics).map_or(0.0, |m| m.fit);
-    0.2 * capacity + 0.15 * format + 0.2 * fee_fit(o.fee) + 0.45 * topic
+    0.4 * capacity + 0.25 * format + 0.35 * fee_fit(o.fee)
 }
 
 /// In [0, 1]: the category's structured closeness.
@@ -170,44 +173,112 @@ fn specificity(need: &NeedSide, offer: &OfferSide) -> f64 {
     0.5 * f64::from(u8::from(city)) + 0.5 * f64::from(u8::from(industry))
 }
 
-/// The score of a pair: `TEXT_WEIGHT` × text relevance (given, clamped to [0, 1]) +
-/// `FIELDS_WEIGHT` × structured closeness + `SPECIFICITY_WEIGHT` × specificity, clamped to
-/// [0, 1]. Structured closeness is, for financing, 0.45 amount centrality (1 at the geometric
-/// middle of the range, 0.5 at its edges) + 0.35 rate headroom (neutral 0.5 when the need names
-/// no maximum) + 0.20 term centrality; for recruiting, 0.35 headcount fit + 0.35 fee (free 1,
-/// subsidised 0.8, paid 0.4) + 0.30 service fit; for training, 0.20 capacity fit + 0.15 format
-/// (exact 1, through `either` 0.7) + 0.20 fee + 0.45 topic overlap.
+/// What the subjects of the pair say, as a sentence; none when there is nothing to say.
+fn subject_reason(need: &NeedSide, m: &Meaning) -> Option<Reason> {
+    let same_words = |a: &str, b: &str| a == b;
+    match (need.details, m) {
+        (Details::NeedTraining(_), Meaning::Related { need, offer, .. }) => {
+            Some(if same_words(need, offer) {
+                reason(
+                    "topic",
+                    format!("课程主题“{offer}”与需求一致"),
+                    format!("the programme's topic \"{offer}\" is the one the need asks for"),
+                )
+            } else {
+                reason(
+                    "topic",
+                    format!("课程主题“{offer}”与需求“{need}”相关"),
+                    format!("the programme's topic \"{offer}\" relates to the need's \"{need}\""),
+                )
+            })
+        }
+        (Details::NeedRecruiting(_), Meaning::Related { need, offer, .. }) => {
+            Some(if same_words(need, offer) {
+                reason(
+                    "position",
+                    format!("服务面向需求的岗位“{offer}”"),
+                    format!("the service is for the position the need hires for, \"{offer}\""),
+                )
+            } else {
+                reason(
+                    "position",
+                    format!("服务岗位“{offer}”与需求岗位“{need}”相关"),
+                    format!("the service's \"{offer}\" relates to the need's position \"{need}\""),
+                )
+            })
+        }
+        (Details::NeedRecruiting(_), Meaning::Open { .. }) => Some(reason(
+            "position",
+            "服务不限岗位".into(),
+            "the service is for any position".into(),
+        )),
+        (
+            Details::NeedFinancing(n),
+            Meaning::Related {
+                need, offer, same, ..
+            },
+        ) => Some(if *same {
+            reason(
+                "purpose",
+                format!("产品“{offer}”与需求“{need}”一致"),
+                format!("the product \"{offer}\" is what the need asks for (\"{need}\")"),
+            )
+        } else {
+            reason(
+                "purpose",
+                format!("产品“{offer}”适用于{}", n.purpose.zh()),
+                format!(
+                    "the product \"{offer}\" serves {}",
+                    n.purpose.en().to_lowercase()
+                ),
+            )
+        }),
+        (Details::NeedFinancing(_), Meaning::Open { offer: Some(offer) }) => Some(reason(
+            "purpose",
+            format!("“{offer}”不限资金用途"),
+            format!("\"{offer}\" may be used for any purpose"),
+        )),
+        _ => None,
+    }
+}
+
+/// The score of a pair, a function of the two postings and the vocabulary alone:
+/// `MEANING_WEIGHT` × how their subjects relate (`meaning`) + `FIELDS_WEIGHT` × structured
+/// closeness + `SPECIFICITY_WEIGHT` × specificity, in [0, 1]. Structured closeness is, for
+/// financing, 0.45 amount centrality (1 at the geometric middle of the range, 0.5 at its edges),
+/// plus 0.35 rate headroom (neutral 0.5 when the need names no maximum), plus 0.20 term
+/// centrality; for recruiting, 0.35 headcount fit, 0.35 fee (free 1, subsidised 0.8, paid 0.4)
+/// and 0.30 service fit; for training, 0.40 capacity fit, 0.25 format (exact 1, through
+/// `either` 0.7) and 0.35 fee.
 ///
-/// The reasons are the eligibility reasons plus, when `shared_words` has any, a `text` reason
-/// naming at most five of them. A pair that is not eligible scores 0 with no reasons.
-pub fn score(
-    need: &NeedSide,
-    offer: &OfferSide,
-    text_relevance: f64,
-    shared_words: &[String],
-) -> Scored {
-    let Ok(mut reasons) = eligible(need, offer) else {
-        return Scored {
-            score: 0.0,
-            reasons: Vec::new(),
-        };
+/// A training course or a recruiting service about something else than the need scores 0 (it
+/// is not a match, whatever its fields); a financing product for another purpose, or subjects
+/// that only share a part (`PART_LINK`), score below `MAIL_THRESHOLD` (listed, never mailed). A pair that is not eligible scores 0 with no reasons.
+/// The reasons: what the subjects share first, then the eligibility reasons.
+pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
+    let zero = Scored {
+        score: 0.0,
+        reasons: Vec::new(),
     };
-    let text = if text_relevance.is_finite() {
-        text_relevance.clamp(0.0, 1.0)
-    } else {
-        0.0
+    let Ok(eligible) = eligible(need, offer) else {
+        return zero;
     };
-    let raw = TEXT_WEIGHT * text
+    let m = meaning(vocab, need, offer);
+    let financing = matches!(need.details, Details::NeedFinancing(_));
+    if m == Meaning::Unrelated && !financing {
+        return zero;
+    }
+    let mut raw = MEANING_WEIGHT * m.value()
         + FIELDS_WEIGHT * fields_fit(need, offer).clamp(0.0, 1.0)
         + SPECIFICITY_WEIGHT * specificity(need, offer);
-    let words = text_words(shared_words);
-    if !words.is_empty() {
-        reasons.push(reason(
-            "text",
-            format!("文本相关：{}", words.join("、")),
-            format!("shared words: {}", words.join(", ")),
-        ));
+    // Another purpose, or only a part of the subject in common (a 焊工 course that also leads
+    // to a 特种作业 certificate, for a 电工证 need): listed, never mailed.
+    let part_only = matches!(m, Meaning::Related { strength, .. } if strength <= PART_LINK);
+    if m == Meaning::Unrelated || part_only {
+        raw = raw.min(MAIL_THRESHOLD - 0.01);
     }
+    let mut reasons: Vec<Reason> = subject_reason(need, &m).into_iter().collect();
+    reasons.extend(eligible);
     Scored {
         score: raw.clamp(0.0, 1.0),
         reasons,

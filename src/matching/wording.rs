@@ -10,6 +10,25 @@ pub fn yuan_zh(v: i64) -> String {
         .unwrap_or_else(|_| format!("{v}元"))
 }
 
+/// An amount with its unit as a sentence says it: 500万元, 1.2亿元, 3500元.
+pub fn yuan_amount_zh(v: i64) -> String {
+    let s = yuan_zh(v);
+    if s.ends_with('万') || s.ends_with('亿') {
+        s + "元"
+    } else {
+        s
+    }
+}
+
+/// A range of amounts: 100–2000万元 when both ends are in 万, else 50万元–1.2亿元.
+pub fn yuan_range_zh(lo: i64, hi: i64) -> String {
+    let (a, b) = (yuan_zh(lo), yuan_zh(hi));
+    match a.strip_suffix('万') {
+        Some(a) if b.ends_with('万') => format!("{a}–{b}元"),
+        _ => format!("{}–{}", yuan_amount_zh(lo), yuan_amount_zh(hi)),
+    }
+}
+
 /// 5000000 → "5,000,000".
 pub fn grouped(v: i64) -> String {
     let s = v.unsigned_abs().to_string();

@@ -13,6 +13,7 @@ mod hostile;
 mod lists;
 mod logs;
 mod mail;
+mod match_quality;
 mod matching;
 mod meaning;
 mod moderation;

@@ -87,8 +87,12 @@ async fn an_approved_offer_is_matched_to_the_need_it_serves_with_true_reasons() 
         )
         .await;
     assert_eq!(
-        en["items"][0]["reasons"][0],
-        "amount 5,000,000 yuan is within the product's 1,000,000–20,000,000 yuan",
+        en["items"][0]["reasons"][0], "the product \"设备贷款\" serves equipment",
+        "what the two are about comes first: {en}"
+    );
+    assert_eq!(
+        en["items"][0]["reasons"][1],
+        "loans of 1,000,000–20,000,000 yuan cover the 5,000,000 yuan needed",
         "{en}"
     );
 

@@ -5,6 +5,7 @@
 
 mod labelled;
 mod labelled_set;
+mod meaning;
 mod rules;
 mod score;
 

@@ -6,7 +6,6 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::candidates::shared_words;
 use super::mail::{match_emails_setting, may_read_need};
 use super::views::{get, MatchView};
 use super::{load_match, match_sides, MatchRow, Side};
@@ -236,8 +235,11 @@ pub fn answer(
     let m = match existing {
         Some(m) => m,
         None => {
-            let shared = shared_words(need, offer);
-            let scored = matching::score(&need.need(), &offer.offer(), 0.0, &shared);
+            let scored = matching::score(
+                &need.need(),
+                &offer.offer(),
+                &crate::search::vocabulary::Vocabulary::shipped(),
+            );
             let all_reasons = if scored.reasons.is_empty() {
                 reasons
             } else {

@@ -11,7 +11,7 @@ use crate::db::DbConn;
 use crate::domain::{MatchEmails, PostingKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::beijing;
-use crate::matching::Reason;
+use crate::matching::{Reason, MAIL_THRESHOLD, MAX_SUGGESTIONS};
 use crate::notify::mail::{MatchItem, NewMatchesMail};
 use crate::notify::{outbox, Mail};
 
@@ -117,9 +117,16 @@ pub(super) fn notify_new_matches(
         reasons_zh: reasons.iter().map(|r| r.zh.clone()).collect(),
         reasons_en: reasons.iter().map(|r| r.en.clone()).collect(),
     };
+    // A match below the mail threshold is listed on both postings' pages, never mailed; a
+    // mail names at most the best `MAX_SUGGESTIONS` (`created` is best first).
+    let created: Vec<&Suggestion> = created
+        .iter()
+        .filter(|m| m.score >= MAIL_THRESHOLD)
+        .collect();
     // (the counterpart, what the mail says of it)
     let mine: Vec<(&Side, MatchItem)> = created
         .iter()
+        .take(MAX_SUGGESTIONS)
         .filter_map(|m| {
             let (_, reasons, other) = scored
                 .iter()

@@ -167,15 +167,17 @@ pub fn list_for_posting(
             AppError::NotFound
         });
     }
+    // Best first; ties by the counterpart's id (never by when the match was made).
     let rows: Vec<MatchRow> = match kind {
         PostingKind::Need => matches::table
             .filter(matches::need_id.eq(posting_id))
+            .order((matches::score.desc(), matches::offer_id.asc()))
             .into_boxed(),
         PostingKind::Offer => matches::table
             .filter(matches::offer_id.eq(posting_id))
+            .order((matches::score.desc(), matches::need_id.asc()))
             .into_boxed(),
     }
-    .order((matches::score.desc(), matches::id.asc()))
     .select(MatchRow::as_select())
     .load(conn)?;
     let other_ids: Vec<i64> = rows
