@@ -4,6 +4,7 @@ mod helpers;
 
 mod abuse;
 mod accounts;
+mod answering;
 mod browser;
 mod cli;
 mod errors;

@@ -19,7 +19,7 @@ fn the_base_pairs_are_eligible_with_the_reasons_of_the_brief() {
     assert_eq!(zh("rate"), "最低年利率 3.65% 不高于 期望的 4.50%");
     assert_eq!(zh("region"), "服务区域包含 绵阳市");
     assert_eq!(en("region"), "serves Mianyang");
-    assert_eq!(zh("industry"), "适用行业包含 制造业（C）");
+    assert_eq!(zh("industry"), "适用行业包含 制造业");
     assert_eq!(zh("size"), "适用小型企业");
     let codes: Vec<&str> = reasons.iter().map(|r| r.code).collect();
     assert_eq!(

@@ -103,7 +103,11 @@ async fn reject_org(
     id: web::Path<i64>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
+    let (id, now, body) = (
+        id.into_inner(),
+        state.clock.now(),
+        form.to_json(Rejection::FORM_FIELDS),
+    );
     state
         .tx(move |conn| admin::reject_org(conn, &actor, id, Ok(body), now))
         .await?;
@@ -119,7 +123,11 @@ async fn moderate(
     kind: PostingKind,
     approve: bool,
 ) -> AppResult<HttpResponse> {
-    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
+    let (id, now, body) = (
+        id.into_inner(),
+        state.clock.now(),
+        form.to_json(Rejection::FORM_FIELDS),
+    );
     state
         .tx(move |conn| match approve {
             true => postings::approve(conn, &actor, kind, id, now),
