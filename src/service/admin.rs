@@ -172,6 +172,10 @@ impl Serialize for QueueType {
 pub struct QueueItem {
     pub queue: QueueType,
     pub waiting_since: DateTime<Utc>,
+    /// A posting's organisation's status when it is not verified: such a posting cannot be
+    /// approved until the organisation is verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_status: Option<OrgStatus>,
     #[serde(flatten)]
     pub waiting: Waiting,
 }
@@ -235,6 +239,7 @@ pub fn queue(
                     let item = QueueItem {
                         queue: QueueType::Organization,
                         waiting_since: since.and_utc(),
+                        organization_status: None,
                         waiting: Waiting::Organization {
                             kind: QueueType::Organization,
                             org,
@@ -269,6 +274,15 @@ pub fn queue(
                     .limit(QUEUE_LIMIT)
                     .select(Posting::as_select())
                     .load(conn)?;
+                let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
+                let unverified: std::collections::HashMap<i64, OrgStatus> = organizations::table
+                    .filter(organizations::id.eq_any(&org_ids))
+                    .filter(organizations::status.ne(OrgStatus::Verified.as_str()))
+                    .select((organizations::id, organizations::status))
+                    .load::<(i64, String)>(conn)?
+                    .into_iter()
+                    .map(|(id, st)| (id, OrgStatus::from_db(&st)))
+                    .collect();
                 for (p, view) in rows.iter().zip(views(conn, &rows)?) {
                     let since = match t {
                         QueueType::Escalated => p.escalated_at,
@@ -278,6 +292,7 @@ pub fn queue(
                     let item = QueueItem {
                         queue: t,
                         waiting_since: since.and_utc(),
+                        organization_status: unverified.get(&p.organization_id).copied(),
                         waiting: Waiting::Posting(view),
                     };
                     items.push((since, p.id, item));

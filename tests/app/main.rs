@@ -16,6 +16,7 @@ mod matching;
 mod meaning;
 mod moderation;
 mod openapi;
+mod page_errors;
 mod pages;
 mod permissions;
 mod postings;

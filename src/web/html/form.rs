@@ -352,6 +352,58 @@ impl FormState {
     }
 }
 
+/// A refusal about the request as one sentence for the top of a page that has no field to show
+/// it beside (a button in a list, a small form among many): the message, or each field's
+/// problem after the field's name in words. Errors that are not about the request stay errors.
+pub fn problem_text(e: AppError, lang: Lang) -> Result<(StatusCode, String), AppError> {
+    let mut f = FormState::new();
+    let status = f.absorb(e, lang)?;
+    if let Some(m) = f.message {
+        return Ok((status, m));
+    }
+    let mut parts: Vec<(String, String)> = f.errors.into_iter().collect();
+    parts.sort();
+    let sep = if lang == Lang::En { "; " } else { "；" };
+    let text = parts
+        .iter()
+        .map(|(field, problem)| {
+            let name = field_name(field, lang);
+            if lang == Lang::En {
+                format!("{name}: {problem}")
+            } else {
+                format!("{name}：{problem}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep);
+    Ok((status, text))
+}
+
+/// The name people know a field of a small form by.
+fn field_name(field: &str, lang: Lang) -> &'static str {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("reason_code", "原因", "Reason"),
+        ("note", "说明", "Note"),
+        ("result", "结果", "Result"),
+        ("amount_yuan", "金额", "Amount"),
+        ("hires", "录用人数", "People hired"),
+        ("trainees", "培训人数", "People trained"),
+        ("offer_id", "服务", "Offer"),
+        ("need_id", "需求", "Need"),
+    ];
+    let (zh, en) = NAMES
+        .iter()
+        .find(|(k, ..)| *k == last_key(field))
+        .map_or(("输入的内容", "What was entered"), |(_, zh, en)| {
+            (*zh, *en)
+        });
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
+}
+
 /// An error about one element of a list (`regions[3]`) is shown at the list's field.
 fn visible_field(field: &str) -> String {
     match field.rfind('[') {

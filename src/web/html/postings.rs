@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::Value;
 
-use super::form::{Form, FormState};
+use super::form::{problem_text, Form, FormState};
 use super::labels::Labels;
 use super::{render_status, see_other, Chrome, Routes, SignedIn};
 use crate::domain::decisions::{Answer, Decline, Outcome};
@@ -46,6 +46,16 @@ pub fn posting_url(kind: PostingKind, id: i64) -> String {
     format!("/{}/{id}", kind.plural())
 }
 
+/// The posting a page path (`/needs/3`) shows, if it is a posting's page.
+pub fn posting_of_path(path: &str) -> Option<(PostingKind, i64)> {
+    let rest = path.strip_prefix('/')?;
+    let (plural, id) = rest.split_once('/')?;
+    let kind = [PostingKind::Need, PostingKind::Offer]
+        .into_iter()
+        .find(|k| k.plural() == plural)?;
+    Some((kind, id.parse().ok()?))
+}
+
 #[derive(Template)]
 #[template(path = "pages/posting.html")]
 struct PostingPage {
@@ -61,8 +71,10 @@ struct PostingPage {
     answers_with: Vec<AnswerChoice>,
     /// The answer form as typed, with its errors, after a failed answer.
     answer_form: FormState,
-    /// What went wrong with an action on this page, shown at the top.
+    /// What went wrong with an action on this page, shown at the top (or above the answer
+    /// form when answering failed).
     problem: Option<String>,
+    problem_at_answer: bool,
 }
 
 impl PostingPage {
@@ -227,6 +239,15 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// The page again with `text` at the top.
+    pub fn problem(status: StatusCode, text: String) -> Shown {
+        Shown {
+            status: Some(status),
+            answer_form: None,
+            problem: Some(text),
+        }
+    }
+
     /// The page again after `e`, a refusal about the request (any other error stays an error).
     pub fn after(e: AppError, lang: crate::i18n::Lang, form: Option<&Form>) -> AppResult<Shown> {
         let mut f = form.map(Form::state).unwrap_or_default();
@@ -282,6 +303,7 @@ pub async fn show_page(
         matches::answering_kind(a, kind).is_some() && !owner && p.status == PostingStatus::Published
     });
     let d = details_of(&p);
+    let problem_at_answer = shown.answer_form.is_some() && may_answer;
     render_status(
         shown.status.unwrap_or(StatusCode::OK),
         PostingPage {
@@ -295,6 +317,7 @@ pub async fn show_page(
             answers_with,
             answer_form: shown.answer_form.unwrap_or_default(),
             problem: shown.problem,
+            problem_at_answer,
         },
     )
 }
@@ -312,19 +335,26 @@ fn details_of(p: &PostingView) -> Option<Details> {
 /// The owner's `submit` and `close` buttons.
 async fn owner_action(
     state: web::Data<AppState>,
-    SignedIn(a, _): SignedIn,
+    SignedIn(a, c): SignedIn,
     id: web::Path<i64>,
     _form: Form,
     kind: PostingKind,
     close: bool,
 ) -> AppResult<HttpResponse> {
     let (id, now) = (id.into_inner(), state.clock.now());
-    let p = state
+    let done = state
         .tx(move |conn| match close {
             true => postings::close(conn, &a, kind, id, now),
             false => postings::submit(conn, &a, kind, id, now),
         })
-        .await?;
+        .await;
+    let p = match done {
+        Ok(p) => p,
+        Err(e) => {
+            let (status, text) = problem_text(e, c.lang)?;
+            return show_page(&state, c, id, kind, Shown::problem(status, text)).await;
+        }
+    };
     let notice = if close { "closed" } else { "submitted" };
     Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
 }
@@ -383,12 +413,20 @@ async fn match_action(
         "outcome" => "outcome",
         _ => return Err(AppError::NotFound),
     };
-    state
+    let done = state
         .tx(move |conn| match action.as_str() {
             "interest" => matches::interest(conn, &a, id, now, lang),
             "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
             _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
-        .await?;
-    Ok(see_other(&back, Some(notice)))
+        .await;
+    match (done, posting_of_path(&back)) {
+        (Ok(_), _) => Ok(see_other(&back, Some(notice))),
+        // Refused: the posting's page it came from again, saying why at the top.
+        (Err(e), Some((kind, posting))) => {
+            let (status, text) = problem_text(e, lang)?;
+            show_page(&state, c, posting, kind, Shown::problem(status, text)).await
+        }
+        (Err(e), None) => Err(e),
+    }
 }
