@@ -39,6 +39,58 @@ pub enum Problem {
     Custom { zh: String, en: String },
 }
 
+/// The reason of a refusal in the reader's language: each `Actor::refuse` reason has its
+/// Chinese here; a reason written in both (`… / …`) is split.
+const REFUSALS_ZH: &[(&str, &str)] = &[
+    ("only the posting's own organisation may change it", "只有发布方机构可以修改此发布"),
+    ("only the posting's organisation may edit it", "只有发布方机构可以修改此发布"),
+    ("offers are moderated by platform administrators", "服务由省平台管理员审核"),
+    (
+        "an organisation's matches are shown only while it is verified",
+        "机构通过认证后才能查看匹配结果",
+    ),
+    ("your organisation must be verified first", "贵机构通过认证后才能进行此操作"),
+    (
+        "park administrators verify the SMEs of their own park; platform administrators verify providers",
+        "园区管理员认证本园区的企业，服务机构由省平台管理员认证",
+    ),
+    ("park administrators see their own park's statistics", "园区管理员只能查看本园区的统计"),
+    ("park administrators moderate the needs of their own park", "园区管理员审核本园区企业的需求"),
+    ("only users of an organisation may post", "只有企业或服务机构的用户可以发布"),
+    ("only the system makes this change", "此变更由系统自动完成"),
+    (
+        "only the posting's owner and administrators see its matches",
+        "只有发布方和管理员可以查看匹配结果",
+    ),
+    ("only the other side may answer a posting", "只有对方（企业或服务机构）可以响应此发布"),
+    (
+        "only the need's and the offer's organisations take part in a match",
+        "只有需求方和服务方可以处理此匹配",
+    ),
+    (
+        "only administrators may list unpublished postings of others",
+        "只有管理员可以查看其他机构未发布的内容",
+    ),
+    ("administrators have no postings of their own", "管理员没有自己的发布"),
+];
+
+fn forbidden_message(why: &str, zh: bool) -> String {
+    if let Some((en, zh_text)) = why.split_once(" / ") {
+        return if zh { zh_text } else { en }.to_string();
+    }
+    if !zh {
+        return if why.is_empty() {
+            "you may not do this".to_string()
+        } else {
+            format!("you may not do this: {why}")
+        };
+    }
+    match REFUSALS_ZH.iter().find(|(en, _)| *en == why) {
+        Some((_, zh_text)) => format!("无权进行此操作：{zh_text}"),
+        None => "无权进行此操作".to_string(),
+    }
+}
+
 impl Problem {
     pub fn render(&self, lang: Lang) -> String {
         use Problem::*;
@@ -275,13 +327,7 @@ impl AppError {
             AppError::InvalidCredentials => {
                 pick(zh, "邮箱或密码不正确", "the email or the password is wrong")
             }
-            AppError::Forbidden(why) => {
-                if zh {
-                    format!("没有权限执行此操作（{why}）")
-                } else {
-                    format!("you may not do this ({why})")
-                }
-            }
+            AppError::Forbidden(why) => forbidden_message(why, zh),
             AppError::NotFound => pick(zh, "找不到该资源", "nothing was found here"),
             AppError::Conflict(m) => pick(zh, &m.zh, &m.en),
             AppError::PayloadTooLarge => pick(

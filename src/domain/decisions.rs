@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::input::Obj;
+use super::input::{FieldType, FormFields, Obj};
 use super::{parse_count, parse_text, DeclineCode, MatchStatus, PostingKind, RejectCode, Yuan};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 
@@ -15,6 +15,9 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// Every field is text.
+    pub const FORM_FIELDS: FormFields = &[];
+
     pub fn parse(body: &Value) -> AppResult<Rejection> {
         let o = Obj::root(body)?;
         let mut errs = FieldErrors::new();
@@ -36,6 +39,10 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The posting answered with is named by its id, a number.
+    pub const FORM_FIELDS: FormFields =
+        &[("offer_id", FieldType::Int), ("need_id", FieldType::Int)];
+
     /// The field that names the answering posting when answering a posting of `target` kind.
     pub fn own_key(target: PostingKind) -> &'static str {
         match target {
@@ -66,6 +73,9 @@ pub struct Decline {
 }
 
 impl Decline {
+    /// Every field is text.
+    pub const FORM_FIELDS: FormFields = &[];
+
     pub fn parse(body: &Value) -> AppResult<Decline> {
         let o = Obj::root(body)?;
         let mut errs = FieldErrors::new();
@@ -89,6 +99,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The amount lent is typed in 万元 on the pages.
+    pub const FORM_FIELDS: FormFields = &[
+        ("amount_yuan", FieldType::Wan),
+        ("hires", FieldType::Int),
+        ("trainees", FieldType::Int),
+    ];
+
     pub fn parse(body: &Value) -> AppResult<Outcome> {
         let o = Obj::root(body)?;
         let mut errs = FieldErrors::new();

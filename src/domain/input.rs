@@ -6,6 +6,33 @@ use serde_json::{Map, Value};
 
 use crate::error::{AppError, FieldErrors, Problem};
 
+/// What a body's field holds, for inputs that arrive as text (an HTML form): each parsed input
+/// declares its fields' types (`FormFields`), so the page turns `"3"` into `3` because the
+/// service reads an integer there, never because the text looks like one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A string, as typed.
+    Text,
+    /// A whole number (an id, a count, yuan).
+    Int,
+    /// Yuan, typed in 万元 on the pages (financing amounts).
+    Wan,
+    /// Basis points, typed in percent on the pages (`4.35` → 435).
+    Percent,
+    /// `true`/`on`/`1` or anything else.
+    Bool,
+    /// A list of strings typed in one box, separated by commas, 、 or new lines.
+    List,
+    /// A list of strings, one per checked box or chosen option.
+    Multi,
+    /// A time; a bare date (`2027-01-31`) means the end of that day, Beijing time.
+    Date,
+}
+
+/// The typed fields of an input, by their last key (`amount_yuan` in `financing.amount_yuan`);
+/// a field not named is `Text`.
+pub type FormFields = &'static [(&'static str, FieldType)];
+
 /// The problem was recorded in the `FieldErrors`; the caller only needs to know it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recorded;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::input::{parse_date, parse_time, Obj};
+use super::input::{parse_date, parse_time, FieldType, FormFields, Obj};
 use super::{
     parse_count, parse_text, Category, CityCode, Collateral, Fee, Industry, OrgSize, PostingKind,
     Purpose, RateBp, RecruitingService, TrainingFormat, Yuan,
@@ -183,6 +183,35 @@ pub struct Audience {
     pub industries: Vec<Industry>,
     pub sizes: Vec<OrgSize>,
 }
+
+/// How the fields of a posting body (and of a `PATCH`) are typed, for the posting forms.
+pub const FORM_FIELDS: FormFields = &[
+    ("collateral", FieldType::Multi),
+    ("collateral_accepted", FieldType::Multi),
+    ("services", FieldType::Multi),
+    ("regions", FieldType::Multi),
+    ("industries", FieldType::Multi),
+    ("sizes", FieldType::Multi),
+    ("skills", FieldType::List),
+    ("topics", FieldType::List),
+    ("amount_yuan", FieldType::Wan),
+    ("amount_min_yuan", FieldType::Wan),
+    ("amount_max_yuan", FieldType::Wan),
+    ("max_annual_rate_bp", FieldType::Percent),
+    ("annual_rate_min_bp", FieldType::Percent),
+    ("annual_rate_max_bp", FieldType::Percent),
+    ("term_months", FieldType::Int),
+    ("term_min_months", FieldType::Int),
+    ("term_max_months", FieldType::Int),
+    ("headcount", FieldType::Int),
+    ("capacity", FieldType::Int),
+    ("max_headcount", FieldType::Int),
+    ("salary_min_yuan", FieldType::Int),
+    ("salary_max_yuan", FieldType::Int),
+    ("budget_yuan", FieldType::Int),
+    ("submit", FieldType::Bool),
+    ("expires_at", FieldType::Date),
+];
 
 /// A parsed posting body, ready to be stored.
 #[derive(Debug, Clone)]

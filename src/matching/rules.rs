@@ -69,7 +69,7 @@ fn audience(need: &NeedSide, offer: &OfferSide) -> Result<Vec<Reason>, Broken> {
                 let (zh, en) = city_names(city);
                 return Err(broken(
                     "region",
-                    format!("服务区域不包含 {zh}（产品服务：{}）", join_zh(served_zh)),
+                    format!("服务区域不包含{zh}（产品服务：{}）", join_zh(served_zh)),
                     format!(
                         "the offer does not serve {en} (it serves {})",
                         join_en(served_en)
@@ -108,7 +108,7 @@ fn audience(need: &NeedSide, offer: &OfferSide) -> Result<Vec<Reason>, Broken> {
         return Err(broken(
             "industry",
             format!(
-                "适用行业不包含 {ind_zh}（产品面向：{}）",
+                "适用行业不包含{ind_zh}（产品面向：{}）",
                 join_zh(allowed_zh)
             ),
             format!(

@@ -57,13 +57,10 @@ pub fn city_names(city: CityCode) -> (String, String) {
     (c.name_zh.to_string(), c.name_en.to_string())
 }
 
-/// 制造业（C）, Manufacturing (C).
+/// 制造业, Manufacturing: people read the name, never the GB/T 4754 letter.
 pub fn industry_names(industry: Industry) -> (String, String) {
-    let (i, section) = (industry.section(), industry.as_str());
-    (
-        format!("{}（{section}）", i.name_zh),
-        format!("{} ({section})", i.name_en),
-    )
+    let i = industry.section();
+    (i.name_zh.to_string(), i.name_en.to_string())
 }
 
 pub fn join_zh<I: IntoIterator<Item = String>>(items: I) -> String {

@@ -10,7 +10,7 @@ use crate::auth::Actor;
 use crate::db::models::{NewOrganization, NewUser, Organization, User};
 use crate::db::schema::{notification_settings, organizations, parks as parks_t, users};
 use crate::db::DbConn;
-use crate::domain::input::Obj;
+use crate::domain::input::{FieldType, FormFields, Obj};
 use crate::domain::{
     parse_count, parse_phone, parse_text, Email, Industry, OrgKind, OrgSize, Password, Role, Uscc,
 };
@@ -35,6 +35,10 @@ pub struct Registration {
     pub phone: Option<String>,
     pub org: OrgInput,
 }
+
+/// How the registration's fields are typed, for the registration form.
+pub const REGISTRATION_FIELDS: FormFields =
+    &[("park_id", FieldType::Int), ("employees", FieldType::Int)];
 
 /// Parses `POST /auth/register`; the password comes back separately to be hashed off the
 /// executor before the transaction.

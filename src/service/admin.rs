@@ -172,6 +172,10 @@ impl Serialize for QueueType {
 pub struct QueueItem {
     pub queue: QueueType,
     pub waiting_since: DateTime<Utc>,
+    /// A posting's organisation's status when it is not verified: such a posting cannot be
+    /// approved until the organisation is verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_status: Option<OrgStatus>,
     #[serde(flatten)]
     pub waiting: Waiting,
 }
@@ -324,6 +328,17 @@ pub fn queue(
         .load(conn)?;
     let mut posting_views: std::collections::HashMap<i64, PostingView> =
         rows.iter().map(|p| p.id).zip(views(conn, &rows)?).collect();
+    let org_ids: Vec<i64> = rows.iter().map(|p| p.organization_id).collect();
+    let unverified: std::collections::HashMap<i64, OrgStatus> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .filter(organizations::status.ne(OrgStatus::Verified.as_str()))
+        .select((organizations::id, organizations::status))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, st)| (id, OrgStatus::from_db(&st)))
+        .collect();
+    let org_of: std::collections::HashMap<i64, i64> =
+        rows.iter().map(|p| (p.id, p.organization_id)).collect();
     let mut items = Vec::with_capacity(page.len());
     for (since, id, t) in page {
         let waiting = match t {
@@ -336,9 +351,14 @@ pub fn queue(
                 None => continue, // gone between the two reads
             },
         };
+        let organization_status = org_of
+            .get(&id)
+            .filter(|_| t != QueueType::Organization)
+            .and_then(|org| unverified.get(org).copied());
         items.push(QueueItem {
             queue: t,
             waiting_since: since.and_utc(),
+            organization_status,
             waiting,
         });
     }

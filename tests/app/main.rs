@@ -4,6 +4,7 @@ mod helpers;
 
 mod abuse;
 mod accounts;
+mod answering;
 mod browser;
 mod busy;
 mod cli;
@@ -18,6 +19,7 @@ mod matching;
 mod meaning;
 mod moderation;
 mod openapi;
+mod page_errors;
 mod pages;
 mod permissions;
 mod postings;

@@ -19,7 +19,7 @@ fn the_base_pairs_are_eligible_with_the_reasons_of_the_brief() {
     assert_eq!(zh("rate"), "年利率上限 4.50%，本服务最低 3.65%");
     assert_eq!(zh("region"), "服务区域包含绵阳市");
     assert_eq!(en("region"), "serves Mianyang");
-    assert_eq!(zh("industry"), "适用行业包含制造业（C）");
+    assert_eq!(zh("industry"), "适用行业包含制造业");
     assert_eq!(zh("size"), "适用小型企业");
     assert_eq!(
         en("rate"),

@@ -3,6 +3,7 @@
 //! handshake (interest from both sides reveals contacts, declines, outcomes) and escalation.
 
 mod candidates;
+mod choices;
 mod escalation;
 mod handshake;
 mod mail;
@@ -10,6 +11,7 @@ mod queue;
 mod views;
 
 pub use candidates::match_posting;
+pub use choices::{answer_choices, answering_kind, AnswerChoice};
 pub use escalation::escalate_due;
 pub use handshake::{answer, decline, interest, outcome};
 pub use queue::{claim, enqueue, enqueue_published_needs, finish};

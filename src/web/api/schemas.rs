@@ -217,6 +217,9 @@ pub struct QueueItem {
     /// `organization`, `need`, `offer` or `escalated`.
     pub queue: String,
     pub waiting_since: DateTime<Utc>,
+    /// Postings only, when their organisation is not verified (`pending` or `rejected`):
+    /// approving is refused (409) until it is.
+    pub organization_status: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

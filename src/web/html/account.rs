@@ -16,6 +16,7 @@ use super::{
 use crate::auth::{client_address, ClientAddr};
 use crate::domain::{Category, PostingKind};
 use crate::error::{AppError, AppResult};
+use crate::service::accounts::REGISTRATION_FIELDS;
 use crate::service::saved::SavedSearchView;
 use crate::service::sessions::{self, Session};
 use crate::service::views::{OrganizationView, ParkView, UserView};
@@ -95,7 +96,7 @@ async fn login(
     form: Form,
 ) -> AppResult<HttpResponse> {
     let next = safe_next(form.value("next"));
-    match sessions::login(&state, &form.to_json(), &client_address(&req)).await {
+    match sessions::login(&state, &form.to_json(&[]), &client_address(&req)).await {
         Ok((session, _)) => Ok(start_session(&state, session, &next, "signed_in")),
         Err(e) => {
             let mut f = form.state();
@@ -144,7 +145,7 @@ async fn register(
     ClientAddr(address): ClientAddr,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let mut body = form.to_json();
+    let mut body = form.to_json(REGISTRATION_FIELDS);
     if body["role"] == "provider" {
         // Platform companies serve every park; the form's park choice is for SMEs.
         if let Some(org) = body["organization"].as_object_mut() {
@@ -178,7 +179,7 @@ async fn forgot_page(c: Chrome) -> AppResult<HttpResponse> {
 }
 
 async fn forgot(state: web::Data<AppState>, c: Chrome, form: Form) -> AppResult<HttpResponse> {
-    match sessions::request_password_reset(&state, &form.to_json()).await {
+    match sessions::request_password_reset(&state, &form.to_json(&[])).await {
         Ok(()) => Ok(see_other("/login", Some("reset_sent"))),
         Err(e) => {
             let mut f = form.state();
@@ -207,7 +208,7 @@ async fn reset(
     ClientAddr(address): ClientAddr,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    match sessions::confirm_password_reset(&state, &form.to_json(), &address).await {
+    match sessions::confirm_password_reset(&state, &form.to_json(&[]), &address).await {
         Ok(session) => Ok(start_session(
             &state,
             session,
@@ -357,7 +358,7 @@ async fn save_notifications(
     SignedIn(actor, c): SignedIn,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let body = form.to_json();
+    let body = form.to_json(&[]);
     let now = state.clock.now().naive_utc();
     let user_id = actor.user_id;
     match state
@@ -382,7 +383,7 @@ async fn change_password(
     ClientAddr(address): ClientAddr,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    match sessions::change_password(&state, actor.user_id, &form.to_json(), &address).await {
+    match sessions::change_password(&state, actor.user_id, &form.to_json(&[]), &address).await {
         Ok(session) => Ok(start_session(
             &state,
             session,
@@ -418,7 +419,7 @@ async fn save_search(
     SignedIn(actor, c): SignedIn,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let mut body = form.to_json();
+    let mut body = form.to_json(&[]);
     if body.get("query").is_none() {
         body["query"] = json!({});
     }

@@ -7,12 +7,14 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use super::chart::{BarChart, Unit};
-use super::form::Form;
-use super::postings::posting_url;
-use super::{render, see_other, Chrome, Routes};
-use crate::auth::{AdminOnly, Require};
+use actix_web::http::StatusCode;
+
+use super::form::{problem_text, Form};
+use super::postings::{posting_of_path, posting_url, show_page, Shown};
+use super::{render, render_status, see_other, Chrome, Routes};
+use crate::auth::{Actor, AdminOnly, Require};
 use crate::domain::decisions::Rejection;
-use crate::domain::{Category, PostingKind, PostingStatus};
+use crate::domain::{Category, OrgStatus, PostingKind, PostingStatus};
 use crate::error::AppResult;
 use crate::service::admin::{QueueType, Waiting};
 use crate::service::stats::{self, Range, Stats, StatsQuery};
@@ -27,11 +29,11 @@ pub fn routes(r: &mut Routes) {
         .post("/admin/organizations/{id}/reject", reject_org);
     for kind in [PostingKind::Need, PostingKind::Offer] {
         let base = format!("/admin/{}s/{{id}}", kind.as_str());
-        r.post(&format!("{base}/approve"), move |st, a, id, f| {
-            moderate(st, a, id, f, kind, true)
+        r.post(&format!("{base}/approve"), move |st, a, c, id, f| {
+            moderate(st, a, c, id, f, kind, true)
         })
-        .post(&format!("{base}/reject"), move |st, a, id, f| {
-            moderate(st, a, id, f, kind, false)
+        .post(&format!("{base}/reject"), move |st, a, c, id, f| {
+            moderate(st, a, c, id, f, kind, false)
         });
     }
 }
@@ -44,8 +46,11 @@ type Admin = Require<AdminOnly>;
 struct QueuePage {
     c: Chrome,
     orgs: Vec<(OrganizationView, DateTime<Utc>)>,
-    postings: Vec<(PostingView, DateTime<Utc>)>,
+    /// With the organisation's status when it is not verified yet.
+    postings: Vec<(PostingView, DateTime<Utc>, Option<OrgStatus>)>,
     escalated: Vec<(PostingView, DateTime<Utc>)>,
+    /// Why the last action was refused, at the top.
+    problem: Option<String>,
 }
 
 impl QueuePage {
@@ -58,6 +63,16 @@ async fn queue(
     state: web::Data<AppState>,
     Require(actor, ..): Admin,
     c: Chrome,
+) -> AppResult<HttpResponse> {
+    queue_page(&state, actor, c, None).await
+}
+
+/// The queue, after a refused action with its status and why.
+async fn queue_page(
+    state: &AppState,
+    actor: Actor,
+    c: Chrome,
+    problem: Option<(StatusCode, String)>,
 ) -> AppResult<HttpResponse> {
     let paging = Paging {
         page: 1,
@@ -73,62 +88,99 @@ async fn queue(
         match (item.queue, item.waiting) {
             (_, Waiting::Organization { org, .. }) => orgs.push((org, since)),
             (QueueType::Escalated, Waiting::Posting(p)) => escalated.push((p, since)),
-            (_, Waiting::Posting(p)) => posts.push((p, since)),
+            (_, Waiting::Posting(p)) => posts.push((p, since, item.organization_status)),
         }
     }
-    render(QueuePage {
-        c,
-        orgs,
-        postings: posts,
-        escalated,
-    })
+    let (status, problem) = match problem {
+        Some((status, text)) => (status, Some(text)),
+        None => (StatusCode::OK, None),
+    };
+    render_status(
+        status,
+        QueuePage {
+            c,
+            orgs,
+            postings: posts,
+            escalated,
+            problem,
+        },
+    )
+}
+
+/// After an admin's action: where it came from (a posting's page, else the queue), and, when
+/// it was refused, that page again saying why.
+async fn done(
+    state: &AppState,
+    actor: Actor,
+    c: Chrome,
+    form: &Form,
+    result: AppResult<()>,
+    notice: &str,
+) -> AppResult<HttpResponse> {
+    let back = super::local_target(form.value("_back"), "/admin");
+    let e = match result {
+        Ok(()) => return Ok(see_other(&back, Some(notice))),
+        Err(e) => e,
+    };
+    let (status, text) = problem_text(e, c.lang)?;
+    match posting_of_path(&back) {
+        Some((kind, id)) => show_page(state, c, id, kind, Shown::problem(status, text)).await,
+        None => queue_page(state, actor, c, Some((status, text))).await,
+    }
 }
 
 async fn verify_org(
     state: web::Data<AppState>,
     Require(actor, ..): Admin,
+    c: Chrome,
     id: web::Path<i64>,
-    _form: Form,
+    form: Form,
 ) -> AppResult<HttpResponse> {
-    let (id, now) = (id.into_inner(), state.clock.now());
-    state
-        .tx(move |conn| admin::verify_org(conn, &actor, id, now))
-        .await?;
-    Ok(see_other("/admin", Some("verified")))
+    let (id, now, who) = (id.into_inner(), state.clock.now(), actor.clone());
+    let result = state
+        .tx(move |conn| admin::verify_org(conn, &who, id, now))
+        .await
+        .map(|_| ());
+    done(&state, actor, c, &form, result, "verified").await
 }
 
 async fn reject_org(
     state: web::Data<AppState>,
     Require(actor, ..): Admin,
+    c: Chrome,
     id: web::Path<i64>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
-    state
-        .tx(move |conn| admin::reject_org(conn, &actor, id, Ok(body), now))
-        .await?;
-    Ok(see_other("/admin", Some("rejected")))
+    let (id, now, who) = (id.into_inner(), state.clock.now(), actor.clone());
+    let body = form.to_json(Rejection::FORM_FIELDS);
+    let result = state
+        .tx(move |conn| admin::reject_org(conn, &who, id, Ok(body), now))
+        .await
+        .map(|_| ());
+    done(&state, actor, c, &form, result, "rejected").await
 }
 
 /// Approve, or reject with `{reason_code, note}`; back to the queue or the page it came from.
 async fn moderate(
     state: web::Data<AppState>,
     Require(actor, ..): Admin,
+    c: Chrome,
     id: web::Path<i64>,
     form: Form,
     kind: PostingKind,
     approve: bool,
 ) -> AppResult<HttpResponse> {
-    let (id, now, body) = (id.into_inner(), state.clock.now(), form.to_json());
-    state
+    let (id, now, who) = (id.into_inner(), state.clock.now(), actor.clone());
+    let body = form.to_json(Rejection::FORM_FIELDS);
+    let result = state
         .tx(move |conn| match approve {
-            true => postings::approve(conn, &actor, kind, id, now),
-            false => postings::reject(conn, &actor, kind, id, Rejection::parse(&body), now),
+            true => postings::approve(conn, &who, kind, id, now),
+            false => postings::reject(conn, &who, kind, id, Rejection::parse(&body), now),
         })
-        .await?;
-    let back = super::local_target(form.value("_back"), "/admin");
+        .await
+        .map(|_| ());
     let notice = if approve { "approved" } else { "rejected" };
-    Ok(see_other(&back, Some(notice)))
+    done(&state, actor, c, &form, result, notice).await
 }
 
 #[derive(Template)]

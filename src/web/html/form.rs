@@ -12,6 +12,7 @@ use actix_web::{FromRequest, HttpRequest};
 use serde_json::{Map, Value};
 
 use super::csrf;
+use crate::domain::input::{FieldType, FormFields};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::body::RawBody;
@@ -32,8 +33,9 @@ impl Form {
         self.get(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
-    /// The form as a JSON object for a service (see the module notes).
-    pub fn to_json(&self) -> Value {
+    /// The form as a JSON object for a service whose input declares `fields` (see the module
+    /// notes).
+    pub fn to_json(&self, fields: FormFields) -> Value {
         let mut root = Value::Object(Map::new());
         for (name, raw) in &self.0 {
             if name.starts_with('_') {
@@ -44,11 +46,12 @@ impl Form {
             if raw.is_empty() {
                 continue;
             }
-            let value = convert(key, raw);
+            let ty = type_of(fields, key);
+            let value = convert(ty, raw);
             let Some(slot) = slot(&mut root, name) else {
                 continue;
             };
-            if MULTI.contains(&key) {
+            if ty == FieldType::Multi {
                 if !slot.is_array() {
                     *slot = Value::Array(vec![]);
                 }
@@ -133,78 +136,49 @@ fn check_shape(pairs: &[(String, String)]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Fields that take several values (checkboxes, multiple selects).
-const MULTI: &[&str] = &[
-    "collateral",
-    "collateral_accepted",
-    "services",
-    "regions",
-    "industries",
-    "sizes",
-];
-/// Fields typed as a list separated by commas, 、 or spaces.
-const LISTS: &[&str] = &["skills", "topics"];
-/// Financing amounts, typed in 万元.
-const WAN: &[&str] = &["amount_yuan", "amount_min_yuan", "amount_max_yuan"];
-/// Whole numbers.
-const INTS: &[&str] = &[
-    "term_months",
-    "term_min_months",
-    "term_max_months",
-    "headcount",
-    "capacity",
-    "max_headcount",
-    "salary_min_yuan",
-    "salary_max_yuan",
-    "budget_yuan",
-    "employees",
-    "park_id",
-    "hires",
-    "trainees",
-];
-const BOOLS: &[&str] = &["submit", "enabled"];
-
 fn last_key(name: &str) -> &str {
     let tail = name.rsplit('.').next().unwrap_or(name);
     tail.split('[').next().unwrap_or(tail)
 }
 
-fn convert(key: &str, raw: &str) -> Value {
-    if WAN.contains(&key) {
-        return match raw.replace([',', '，'], "").parse::<f64>() {
+/// The type the service reads at `key` (see `FieldType`).
+fn type_of(fields: FormFields, key: &str) -> FieldType {
+    fields
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(FieldType::Text, |(_, t)| *t)
+}
+
+/// The text of a field as the JSON value of its type. Text that is not of the type stays text,
+/// so the service reports it beside its field ("must be a whole number").
+fn convert(ty: FieldType, raw: &str) -> Value {
+    match ty {
+        FieldType::Text => Value::from(raw),
+        FieldType::Multi => Value::from(raw),
+        FieldType::Wan => match raw.replace([',', '，'], "").parse::<f64>() {
             Ok(w) if w.is_finite() && w.abs() < 1e11 => Value::from((w * 10_000.0).round() as i64),
             _ => Value::from(raw),
-        };
-    }
-    if key.ends_with("_bp") {
-        return match raw.trim_end_matches('%').parse::<f64>() {
+        },
+        FieldType::Percent => match raw.trim_end_matches('%').parse::<f64>() {
             Ok(p) if p.is_finite() && p.abs() < 1e6 => Value::from((p * 100.0).round() as i64),
             _ => Value::from(raw),
-        };
-    }
-    if INTS.contains(&key) {
-        return match raw.replace([',', '，'], "").parse::<i64>() {
+        },
+        FieldType::Int => match raw.replace([',', '，'], "").parse::<i64>() {
             Ok(n) => Value::from(n),
             Err(_) => Value::from(raw),
-        };
-    }
-    if BOOLS.contains(&key) {
-        return Value::from(raw == "true" || raw == "on" || raw == "1");
-    }
-    if LISTS.contains(&key) {
-        return Value::Array(
+        },
+        FieldType::Bool => Value::from(raw == "true" || raw == "on" || raw == "1"),
+        FieldType::List => Value::Array(
             raw.split([',', '，', '、', ';', '；', '\n'])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(Value::from)
                 .collect(),
-        );
-    }
-    if key == "expires_at" && raw.len() == 10 {
+        ),
         // A date picked in the form: valid until the end of that day, Beijing time.
-        return Value::from(format!("{raw}T23:59:59+08:00"));
+        FieldType::Date if raw.len() == 10 => Value::from(format!("{raw}T23:59:59+08:00")),
+        FieldType::Date => Value::from(raw),
     }
-    Value::from(raw)
 }
 
 /// The place in `root` named by a path like `a.b[2].c`, created on the way. Names longer or
@@ -258,7 +232,7 @@ fn drop_empty_rows(root: &mut Value) {
 }
 
 /// Fills a form from stored JSON (a posting being edited): the inverse of `Form::to_json`.
-pub fn fill(state: &mut FormState, prefix: &str, v: &Value) {
+pub fn fill(state: &mut FormState, fields: FormFields, prefix: &str, v: &Value) {
     let name = |k: &str| {
         if prefix.is_empty() {
             k.to_string()
@@ -270,17 +244,17 @@ pub fn fill(state: &mut FormState, prefix: &str, v: &Value) {
     for (k, v) in map {
         let key = k.as_str();
         match v {
-            Value::Object(_) => fill(state, &name(key), v),
+            Value::Object(_) => fill(state, fields, &name(key), v),
             Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
                 for (i, item) in items.iter().enumerate() {
-                    fill(state, &format!("{}[{i}]", name(key)), item);
+                    fill(state, fields, &format!("{}[{i}]", name(key)), item);
                 }
             }
             Value::Array(items) => {
                 let texts = items
                     .iter()
                     .map(|x| x.as_str().unwrap_or_default().to_string());
-                if LISTS.contains(&key) {
+                if type_of(fields, key) == FieldType::List {
                     state.set(&name(key), texts.collect::<Vec<_>>().join("、"));
                 } else {
                     state.values.insert(name(key), texts.collect());
@@ -288,15 +262,13 @@ pub fn fill(state: &mut FormState, prefix: &str, v: &Value) {
             }
             Value::Number(n) => {
                 let n = n.as_i64().unwrap_or_default();
-                let shown = if WAN.contains(&key) {
-                    super::labels::wan_plain(n)
-                } else if key.ends_with("_bp") {
-                    super::labels::Labels(Lang::Zh)
+                let shown = match type_of(fields, key) {
+                    FieldType::Wan => super::labels::wan_plain(n),
+                    FieldType::Percent => super::labels::Labels(Lang::Zh)
                         .rate(n)
                         .trim_end_matches('%')
-                        .to_string()
-                } else {
-                    n.to_string()
+                        .to_string(),
+                    _ => n.to_string(),
                 };
                 state.set(&name(key), shown);
             }
@@ -380,6 +352,58 @@ impl FormState {
     }
 }
 
+/// A refusal about the request as one sentence for the top of a page that has no field to show
+/// it beside (a button in a list, a small form among many): the message, or each field's
+/// problem after the field's name in words. Errors that are not about the request stay errors.
+pub fn problem_text(e: AppError, lang: Lang) -> Result<(StatusCode, String), AppError> {
+    let mut f = FormState::new();
+    let status = f.absorb(e, lang)?;
+    if let Some(m) = f.message {
+        return Ok((status, m));
+    }
+    let mut parts: Vec<(String, String)> = f.errors.into_iter().collect();
+    parts.sort();
+    let sep = if lang == Lang::En { "; " } else { "；" };
+    let text = parts
+        .iter()
+        .map(|(field, problem)| {
+            let name = field_name(field, lang);
+            if lang == Lang::En {
+                format!("{name}: {problem}")
+            } else {
+                format!("{name}：{problem}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep);
+    Ok((status, text))
+}
+
+/// The name people know a field of a small form by.
+fn field_name(field: &str, lang: Lang) -> &'static str {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("reason_code", "原因", "Reason"),
+        ("note", "说明", "Note"),
+        ("result", "结果", "Result"),
+        ("amount_yuan", "金额", "Amount"),
+        ("hires", "录用人数", "People hired"),
+        ("trainees", "培训人数", "People trained"),
+        ("offer_id", "服务", "Offer"),
+        ("need_id", "需求", "Need"),
+    ];
+    let (zh, en) = NAMES
+        .iter()
+        .find(|(k, ..)| *k == last_key(field))
+        .map_or(("输入的内容", "What was entered"), |(_, zh, en)| {
+            (*zh, *en)
+        });
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
+}
+
 /// An error about one element of a list (`regions[3]`) is shown at the list's field.
 fn visible_field(field: &str) -> String {
     match field.rfind('[') {
@@ -391,6 +415,7 @@ fn visible_field(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::posting::FORM_FIELDS as POSTING;
     use serde_json::json;
 
     fn form(pairs: &[(&str, &str)]) -> Form {
@@ -418,7 +443,7 @@ mod tests {
             ("description", ""),
         ]);
         assert_eq!(
-            f.to_json(),
+            f.to_json(POSTING),
             json!({
                 "category": "financing",
                 "title": "设备贷款",
@@ -435,6 +460,32 @@ mod tests {
     }
 
     #[test]
+    fn each_field_is_typed_by_what_its_service_reads_not_by_how_it_looks() {
+        use crate::domain::decisions::{Answer, Decline, Outcome};
+        let answer = form(&[("offer_id", "3"), ("note", "12")]);
+        assert_eq!(
+            answer.to_json(Answer::FORM_FIELDS),
+            json!({"offer_id": 3, "note": "12"})
+        );
+        // The same text where the service reads a string stays a string.
+        let decline = form(&[("reason_code", "other"), ("note", "3")]);
+        assert_eq!(
+            decline.to_json(Decline::FORM_FIELDS),
+            json!({"reason_code": "other", "note": "3"})
+        );
+        let outcome = form(&[("result", "succeeded"), ("amount_yuan", "120")]);
+        assert_eq!(
+            outcome.to_json(Outcome::FORM_FIELDS),
+            json!({"result": "succeeded", "amount_yuan": 1_200_000})
+        );
+        // Text that is not a number stays text, for the service to refuse beside its field.
+        assert_eq!(
+            form(&[("need_id", "abc")]).to_json(Answer::FORM_FIELDS),
+            json!({"need_id": "abc"})
+        );
+    }
+
+    #[test]
     fn repeated_rows_are_built_and_blank_rows_dropped() {
         let f = form(&[
             ("recruiting.positions[0].title", "焊工"),
@@ -446,7 +497,7 @@ mod tests {
             ("recruiting.positions[2].headcount", "两"),
         ]);
         assert_eq!(
-            f.to_json(),
+            f.to_json(POSTING),
             json!({"recruiting": {"positions": [
                 {"title": "焊工", "headcount": 5, "skills": ["焊接", "氩弧焊", "电工证"]},
                 {"title": "质检员", "headcount": "两"},
@@ -465,7 +516,7 @@ mod tests {
             ("recruiting.positions[1].title", "焊工"),
         ]);
         let mut s = FormState::new();
-        fill(&mut s, "", &f.to_json());
+        fill(&mut s, POSTING, "", &f.to_json(POSTING));
         assert_eq!(s.v("financing.amount_yuan"), "150.5");
         assert_eq!(s.v("financing.max_annual_rate_bp"), "4.35");
         assert!(s.has("financing.collateral", "ip"));
@@ -482,14 +533,14 @@ mod tests {
             (".", "x"),
             ("c[x]", "y"),
         ]);
-        assert_eq!(f.to_json(), json!({}));
+        assert_eq!(f.to_json(POSTING), json!({}));
     }
 
     #[test]
     fn names_deeper_or_longer_than_our_forms_are_refused() {
         let deep = vec!["a"; 20_000].join(".");
         let f = form(&[(deep.as_str(), "x"), ("title", "t")]);
-        assert_eq!(f.to_json(), json!({"title": "t"}));
+        assert_eq!(f.to_json(POSTING), json!({"title": "t"}));
         assert!(check_shape(&f.0).is_err());
         let five = "a.b.c.d.e".to_string();
         assert!(check_shape(&[(five, "x".into())]).is_err());

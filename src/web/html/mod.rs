@@ -300,6 +300,7 @@ pub async fn fallback(req: HttpRequest) -> AppResult<HttpResponse> {
     let page = ErrorPage {
         status: 404,
         message: AppError::NotFound.message(c.lang),
+        back: None,
         c,
     };
     render_status(StatusCode::NOT_FOUND, page)
@@ -311,6 +312,21 @@ struct ErrorPage {
     c: Chrome,
     status: u16,
     message: String,
+    /// The page of this site the reader came from, to go back to.
+    back: Option<String>,
+}
+
+/// The path of the page a request came from (its `Referer`), when it is a page of this site.
+fn came_from(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let host = req.connection_info().host().to_string();
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path = rest.strip_prefix(host.as_str())?;
+    path.starts_with('/')
+        .then(|| local_target(Some(path), "/"))
+        .filter(|p| p != req.path())
 }
 
 /// Around every page: the language cookie, the CSRF cookie, a notice shown once, and errors as
@@ -359,9 +375,15 @@ async fn pages_middleware(
         }
         Some(e) => {
             let c = Chrome::extract(&http).await?;
+            // A page's refusal says what to change in words, never "see fields".
+            let message = match form::problem_text(e.clone(), c.lang) {
+                Ok((_, text)) if !text.is_empty() => text,
+                _ => e.message(c.lang),
+            };
             let page = ErrorPage {
                 status: e.status().as_u16(),
-                message: e.message(c.lang),
+                message,
+                back: came_from(&http),
                 c,
             };
             let mut r = render_status(e.status(), page)?;

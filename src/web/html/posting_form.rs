@@ -13,7 +13,7 @@ use super::labels::{Int, Labels};
 use super::postings::posting_url;
 use super::{render, render_status, see_other, Chrome, Routes, SignedIn};
 use crate::auth::Actor;
-use crate::domain::posting::{Draft, DEFAULT_LIFETIME_DAYS};
+use crate::domain::posting::{Draft, DEFAULT_LIFETIME_DAYS, FORM_FIELDS};
 use crate::domain::{Category, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::beijing;
@@ -130,7 +130,7 @@ async fn new_page(
 /// an empty one gets an error beside each of its fields; an offer's audience lists are always
 /// sent, so that unticking every box on edit clears them.
 fn body_of(form: &Form, kind: PostingKind) -> Value {
-    let mut body = form.to_json();
+    let mut body = form.to_json(FORM_FIELDS);
     if let Some(category) = form.value("category").and_then(|c| Category::parse(c).ok()) {
         if body.get(category.as_str()).is_none() {
             body[category.as_str()] = json!({});
@@ -233,7 +233,7 @@ async fn edit_page(
         "industries": p.industries,
         "sizes": p.sizes,
     });
-    fill(&mut f, "", &details);
+    fill(&mut f, FORM_FIELDS, "", &details);
     render(FormPage {
         c,
         kind,

@@ -2,23 +2,24 @@
 //! the answers a counterpart can give, moderation for who moderates it, and the owner's and both
 //! sides' actions. The new/edit forms are in `posting_form`.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::Value;
 
-use super::form::Form;
+use super::form::{problem_text, Form, FormState};
 use super::labels::Labels;
-use super::{render, see_other, Chrome, Routes, SignedIn};
-use crate::auth::Actor;
+use super::{render_status, see_other, Chrome, Routes, SignedIn};
 use crate::domain::decisions::{Answer, Decline, Outcome};
 use crate::domain::posting::Details;
 use crate::domain::transitions::PostingMove;
-use crate::domain::{Category, Labelled, MatchStatus, OrgSize, PostingKind, PostingStatus, Role};
+use crate::domain::{
+    Category, Labelled, MatchStatus, OrgSize, OrgStatus, PostingKind, PostingStatus, Role,
+};
 use crate::error::{AppError, AppResult};
-use crate::service::matches::{self, MatchView};
-use crate::service::postings::{self, ListFilter};
+use crate::service::matches::{self, AnswerChoice, MatchView};
+use crate::service::postings;
 use crate::service::views::PostingView;
-use crate::service::Paging;
 use crate::state::AppState;
 
 pub fn routes(r: &mut Routes) {
@@ -45,6 +46,16 @@ pub fn posting_url(kind: PostingKind, id: i64) -> String {
     format!("/{}/{id}", kind.plural())
 }
 
+/// The posting a page path (`/needs/3`) shows, if it is a posting's page.
+pub fn posting_of_path(path: &str) -> Option<(PostingKind, i64)> {
+    let rest = path.strip_prefix('/')?;
+    let (plural, id) = rest.split_once('/')?;
+    let kind = [PostingKind::Need, PostingKind::Offer]
+        .into_iter()
+        .find(|k| k.plural() == plural)?;
+    Some((kind, id.parse().ok()?))
+}
+
 #[derive(Template)]
 #[template(path = "pages/posting.html")]
 struct PostingPage {
@@ -54,13 +65,42 @@ struct PostingPage {
     owner: bool,
     moderator: bool,
     matches: Vec<MatchView>,
-    /// The viewer's own published postings that may answer this one.
-    answers_with: Vec<PostingView>,
+    /// Whether the viewer is of the side that answers this posting (and does not own it).
+    may_answer: bool,
+    /// The viewer's own published postings, those that can answer this one first.
+    answers_with: Vec<AnswerChoice>,
+    /// The answer form as typed, with its errors, after a failed answer.
+    answer_form: FormState,
+    /// What went wrong with an action on this page, shown at the top (or above the answer
+    /// form when answering failed).
+    problem: Option<String>,
+    problem_at_answer: bool,
 }
 
 impl PostingPage {
     fn l(&self) -> Labels {
         self.c.l()
+    }
+
+    /// The answer form's field naming the viewer's own posting.
+    fn answer_key(&self) -> &'static str {
+        Answer::own_key(self.p.kind)
+    }
+
+    fn answer_chosen(&self, ch: &AnswerChoice) -> bool {
+        self.answer_form.has(self.answer_key(), &ch.id.to_string())
+    }
+
+    fn may_answer_with_any(&self) -> bool {
+        self.answers_with.iter().any(|ch| ch.refusal.is_none())
+    }
+
+    /// Whether the viewer's organisation is verified (only then may it answer).
+    fn verified(&self) -> bool {
+        self.c
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.org_status == Some(OrgStatus::Verified))
     }
 
     fn counterpart_url(&self, m: &MatchView) -> String {
@@ -186,7 +226,59 @@ async fn show(
     id: web::Path<i64>,
     kind: PostingKind,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
+    show_page(&state, c, id.into_inner(), kind, Shown::default()).await
+}
+
+/// What a page shown again after a failed action carries: the status, the answer form as typed
+/// and a message for the top.
+#[derive(Default)]
+pub struct Shown {
+    status: Option<StatusCode>,
+    answer_form: Option<FormState>,
+    problem: Option<String>,
+}
+
+impl Shown {
+    /// The page again with `text` at the top.
+    pub fn problem(status: StatusCode, text: String) -> Shown {
+        Shown {
+            status: Some(status),
+            answer_form: None,
+            problem: Some(text),
+        }
+    }
+
+    /// The page again after `e`, a refusal about the request (any other error stays an error).
+    pub fn after(e: AppError, lang: crate::i18n::Lang, form: Option<&Form>) -> AppResult<Shown> {
+        let mut f = form.map(Form::state).unwrap_or_default();
+        let status = f.absorb(e, lang)?;
+        let problem = f.message.take().or_else(|| {
+            (!f.errors.is_empty()).then(|| {
+                let zh = "请修改下面标出的内容。";
+                let en = "Please correct the fields marked below.";
+                (if lang == crate::i18n::Lang::En {
+                    en
+                } else {
+                    zh
+                })
+                .to_string()
+            })
+        });
+        Ok(Shown {
+            status: Some(status),
+            answer_form: Some(f),
+            problem,
+        })
+    }
+}
+
+pub async fn show_page(
+    state: &AppState,
+    c: Chrome,
+    id: i64,
+    kind: PostingKind,
+    shown: Shown,
+) -> AppResult<HttpResponse> {
     let actor = c.actor.clone();
     let lang = c.lang;
     let (p, matches, answers_with) = state
@@ -200,23 +292,34 @@ async fn show(
                 Err(AppError::Forbidden(_) | AppError::NotFound) => vec![],
                 Err(e) => return Err(e),
             };
-            let answers_with = answering_postings(conn, a, &p)?;
+            let answers_with = matches::answer_choices(conn, a, kind, id)?;
             Ok((p, matches, answers_with))
         })
         .await?;
     let a = c.actor.as_ref();
     let owner = a.is_some_and(|a| a.owns_org(p.organization.id));
     let moderator = a.is_some_and(|a| a.moderates(kind, p.park.as_ref().map(|x| x.id)));
+    let may_answer = a.is_some_and(|a| {
+        matches::answering_kind(a, kind).is_some() && !owner && p.status == PostingStatus::Published
+    });
     let d = details_of(&p);
-    render(PostingPage {
-        c,
-        p,
-        d,
-        owner,
-        moderator,
-        matches,
-        answers_with,
-    })
+    let problem_at_answer = shown.answer_form.is_some() && may_answer;
+    render_status(
+        shown.status.unwrap_or(StatusCode::OK),
+        PostingPage {
+            c,
+            p,
+            d,
+            owner,
+            moderator,
+            matches,
+            may_answer,
+            answers_with,
+            answer_form: shown.answer_form.unwrap_or_default(),
+            problem: shown.problem,
+            problem_at_answer,
+        },
+    )
 }
 
 fn details_of(p: &PostingView) -> Option<Details> {
@@ -229,50 +332,29 @@ fn details_of(p: &PostingView) -> Option<Details> {
     Details::from_json(kind, category, v).ok()
 }
 
-/// A provider answers a published need with one of its published offers of the same category,
-/// an SME an offer with one of its needs.
-fn answering_postings(
-    conn: &mut crate::db::DbConn,
-    a: &Actor,
-    p: &PostingView,
-) -> AppResult<Vec<PostingView>> {
-    let mine = match (a.role, p.kind) {
-        (Role::Provider, PostingKind::Need) => PostingKind::Offer,
-        (Role::Sme, PostingKind::Offer) => PostingKind::Need,
-        _ => return Ok(vec![]),
-    };
-    if p.status != PostingStatus::Published || a.owns_org(p.organization.id) {
-        return Ok(vec![]);
-    }
-    let filter = ListFilter {
-        mine: true,
-        status: Some(PostingStatus::Published),
-        category: Some(p.category),
-        organization_id: None,
-    };
-    let paging = Paging {
-        page: 1,
-        per_page: 100,
-    };
-    Ok(postings::list(conn, Some(a), mine, &filter, paging)?.items)
-}
-
 /// The owner's `submit` and `close` buttons.
 async fn owner_action(
     state: web::Data<AppState>,
-    SignedIn(a, _): SignedIn,
+    SignedIn(a, c): SignedIn,
     id: web::Path<i64>,
     _form: Form,
     kind: PostingKind,
     close: bool,
 ) -> AppResult<HttpResponse> {
     let (id, now) = (id.into_inner(), state.clock.now());
-    let p = state
+    let done = state
         .tx(move |conn| match close {
             true => postings::close(conn, &a, kind, id, now),
             false => postings::submit(conn, &a, kind, id, now),
         })
-        .await?;
+        .await;
+    let p = match done {
+        Ok(p) => p,
+        Err(e) => {
+            let (status, text) = problem_text(e, c.lang)?;
+            return show_page(&state, c, id, kind, Shown::problem(status, text)).await;
+        }
+    };
     let notice = if close { "closed" } else { "submitted" };
     Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
 }
@@ -293,10 +375,17 @@ async fn answer(
         return Err(a.refuse("only the other side may answer a posting"));
     }
     let (id, now, lang) = (id.into_inner(), state.clock.now(), c.lang);
-    let answer = Answer::parse(kind, &form.to_json());
-    let m = state
+    let answer = Answer::parse(kind, &form.to_json(Answer::FORM_FIELDS));
+    let m = match state
         .tx(move |conn| matches::answer(conn, &a, kind, id, answer, now, lang))
-        .await?;
+        .await
+    {
+        Ok(m) => m,
+        Err(e) => {
+            let shown = Shown::after(e, lang, Some(&form))?;
+            return show_page(&state, c, id, kind, shown).await;
+        }
+    };
     let own = match kind {
         PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
         PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
@@ -314,19 +403,30 @@ async fn match_action(
     let (id, action) = path.into_inner();
     let back = super::local_target(form.value("_back"), "/dashboard");
     let (now, lang) = (state.clock.now(), c.lang);
-    let body = form.to_json();
+    let body = form.to_json(match action.as_str() {
+        "outcome" => Outcome::FORM_FIELDS,
+        _ => Decline::FORM_FIELDS,
+    });
     let notice = match action.as_str() {
         "interest" => "interest",
         "decline" => "declined",
         "outcome" => "outcome",
         _ => return Err(AppError::NotFound),
     };
-    state
+    let done = state
         .tx(move |conn| match action.as_str() {
             "interest" => matches::interest(conn, &a, id, now, lang),
             "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
             _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
-        .await?;
-    Ok(see_other(&back, Some(notice)))
+        .await;
+    match (done, posting_of_path(&back)) {
+        (Ok(_), _) => Ok(see_other(&back, Some(notice))),
+        // Refused: the posting's page it came from again, saying why at the top.
+        (Err(e), Some((kind, posting))) => {
+            let (status, text) = problem_text(e, lang)?;
+            show_page(&state, c, posting, kind, Shown::problem(status, text)).await
+        }
+        (Err(e), None) => Err(e),
+    }
 }

@@ -19,6 +19,7 @@
 //! b.axe("dashboard").await;
 //! ```
 
+mod answering;
 mod journeys;
 mod smoke;
 
