@@ -49,6 +49,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_confirmed_at -> Nullable<Timestamp>,
+        org_role -> Nullable<Text>,
     }
 }
 
@@ -269,5 +270,20 @@ diesel::table! {
         id -> BigInt,
         version -> BigInt,
         changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> BigInt,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_user_id -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }

@@ -127,6 +127,14 @@ str_enum!(UserStatus {
     Suspended = "suspended" ("已停用", "Suspended"),
 });
 
+str_enum!(
+    /// A user's place in their organisation: one owner, who invites and removes members.
+    OrgRole {
+    Owner = "owner" ("负责人", "Owner"),
+    Member = "member" ("成员", "Member"),
+    Removed = "removed" ("已移除", "Removed"),
+});
+
 str_enum!(OrgKind {
     Sme = "sme" ("中小企业", "SME"),
     Provider = "provider" ("平台公司", "Platform company"),

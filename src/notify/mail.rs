@@ -137,6 +137,15 @@ pub struct EmailConfirmationMail {
     pub confirm_url: String,
 }
 
+/// A colleague is invited to join the organisation: the link sets a password and signs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationMail {
+    pub organization_name: String,
+    pub inviter_name: String,
+    pub accept_url: String,
+    pub expires_days: i64,
+}
+
 /// Declares [`Mail`] and [`MailKind`] from one list: kind name → variant(data).
 macro_rules! mails {
     ($( $kind:literal => $variant:ident($data:ty) ),* $(,)?) => {
@@ -213,6 +222,7 @@ mails! {
     "saved_search_digest" => SavedSearchDigest(SavedSearchDigestMail),
     "password_reset" => PasswordReset(PasswordResetMail),
     "email_confirmation" => EmailConfirmation(EmailConfirmationMail),
+    "invitation" => Invitation(InvitationMail),
 }
 
 /// A row that is not a mail: retrying would not help.

@@ -245,6 +245,8 @@ templates! {
         ["email/password_reset/subject.txt", "email/password_reset/body.txt", "email/password_reset/body.html"],
     EmailConfirmation => email_confirmation(EmailConfirmationMail)
         ["email/email_confirmation/subject.txt", "email/email_confirmation/body.txt", "email/email_confirmation/body.html"],
+    Invitation => invitation(InvitationMail)
+        ["email/invitation/subject.txt", "email/invitation/body.txt", "email/invitation/body.html"],
 }
 
 /// One line, no control characters, not absurdly long.

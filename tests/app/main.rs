@@ -13,6 +13,7 @@ mod logs;
 mod mail;
 mod matching;
 mod meaning;
+mod members;
 mod moderation;
 mod openapi;
 mod pages;

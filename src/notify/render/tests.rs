@@ -95,6 +95,12 @@ fn sample(kind: MailKind) -> Mail {
         MailKind::EmailConfirmation => Mail::EmailConfirmation(EmailConfirmationMail {
             confirm_url: "https://pb.example/confirm-email?token=abc".into(),
         }),
+        MailKind::Invitation => Mail::Invitation(InvitationMail {
+            organization_name: "绵阳精密机械有限公司".into(),
+            inviter_name: "李娜".into(),
+            accept_url: "https://pb.example/invitation?token=abc".into(),
+            expires_days: 7,
+        }),
     }
 }
 

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use super::{
-    accounts, admin, health, matches, me, parks, postings, schemas, search, stats, synonyms,
+    accounts, admin, health, matches, me, members, parks, postings, schemas, search, stats,
+    synonyms,
 };
 use crate::error::AppError;
 
@@ -41,6 +42,7 @@ use crate::error::AppError;
         admin::verify_org, admin::reject_org, admin::approve_need, admin::reject_need,
         admin::approve_offer, admin::reject_offer, admin::audit_log, admin::outbox,
         synonyms::list, synonyms::add, synonyms::remove,
+        members::list, members::invite, members::remove, members::lookup, members::accept,
         health::healthz, health::readyz, crate::web::observe::metrics,
         crate::web::unsubscribe::unsubscribe,
         json_document, docs_page, docs_css,

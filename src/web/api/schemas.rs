@@ -382,3 +382,23 @@ pub struct List<T> {
     pub page: i64,
     pub per_page: i64,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Members and invitations
+
+#[derive(ToSchema)]
+pub struct InvitationBody {
+    /// The colleague's address; the link is mailed there.
+    pub email: String,
+}
+
+#[derive(ToSchema)]
+pub struct AcceptInvitationBody {
+    /// From the link in the invitation mail.
+    pub token: String,
+    #[schema(max_length = 50)]
+    pub display_name: String,
+    #[schema(min_length = 12, max_length = 128)]
+    pub password: String,
+    pub phone: Option<String>,
+}

@@ -29,6 +29,9 @@ const NOTICES: &[(&str, &str, &str)] = &[
     ("search_deleted", "已取消订阅。", "Saved search removed."),
     ("synonyms_added", "已新增同义词组，一秒内在所有服务器上生效。", "Synonym group added: in force on every server within a second."),
     ("synonyms_removed", "已删除同义词组。", "Synonym group removed."),
+    ("invited", "邀请邮件已发送，链接 7 天内有效。", "Invitation sent: the link works for 7 days."),
+    ("member_removed", "已移除该成员，其账号已停用。", "Member removed: their account is suspended."),
+    ("joined", "欢迎加入！您已登录。", "Welcome aboard: you are signed in."),
     ("logged_out_everywhere", "已在所有设备上退出登录。", "You are signed out on every device."),
 ];
 

@@ -19,6 +19,7 @@
 //! b.axe("dashboard").await;
 //! ```
 
+mod colleagues;
 mod journeys;
 mod smoke;
 
