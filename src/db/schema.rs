@@ -118,6 +118,14 @@ diesel::table! {
         outcome_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        outcome_grade -> Nullable<Text>,
+        outcome_asked -> Nullable<BigInt>,
+        outcome_reported_by -> Nullable<BigInt>,
+        outcome_reported_side -> Nullable<Text>,
+        outcome_confirmed_at -> Nullable<Timestamp>,
+        outcome_confirmed_by -> Nullable<BigInt>,
+        outcome_disputed_at -> Nullable<Timestamp>,
+        outcome_dispute_note -> Nullable<Text>,
     }
 }
 

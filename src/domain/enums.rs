@@ -253,6 +253,29 @@ str_enum!(MatchStatus {
 });
 
 str_enum!(
+    /// How a reported outcome compares with what the need asked for: 6 of 10 hires is partial.
+    OutcomeGrade {
+    Succeeded = "succeeded" ("成功", "Succeeded"),
+    Partial = "partial" ("部分达成", "Partly achieved"),
+    Failed = "failed" ("未成功", "Did not work out"),
+});
+
+str_enum!(
+    /// Where a reported outcome stands with the other side.
+    OutcomeConfirmation {
+    Reported = "reported" ("待对方确认", "Awaiting the other side"),
+    Confirmed = "confirmed" ("双方已确认", "Confirmed by both sides"),
+    Disputed = "disputed" ("对方有异议", "Disputed by the other side"),
+});
+
+str_enum!(
+    /// Which side of a match did something (reported an outcome).
+    MatchSide {
+    Sme = "sme" ("企业", "the SME"),
+    Provider = "provider" ("服务方", "the provider"),
+});
+
+str_enum!(
     /// Why one side declined a match.
     DeclineCode {
         NotRelevant = "not_relevant" ("不相关", "Not relevant"),

@@ -16,6 +16,7 @@ mod meaning;
 mod members;
 mod moderation;
 mod openapi;
+mod outcomes;
 mod pages;
 mod permissions;
 mod postings;

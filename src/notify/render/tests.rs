@@ -101,6 +101,20 @@ fn sample(kind: MailKind) -> Mail {
             accept_url: "https://pb.example/invitation?token=abc".into(),
             expires_days: 7,
         }),
+        MailKind::OutcomeReported => Mail::OutcomeReported(OutcomeReportedMail {
+            match_id: 1,
+            need_id: 7,
+            need_title: "招聘数控车工 10 名".into(),
+            offer_id: 9,
+            offer_title: "园区专场招聘会".into(),
+            recipient_kind: PostingKind::Need,
+            from_organization: "德阳人力资源服务公司".into(),
+            category: crate::domain::Category::Recruiting,
+            grade: crate::domain::OutcomeGrade::Partial,
+            achieved: Some(6),
+            asked: Some(10),
+            correction: false,
+        }),
     }
 }
 

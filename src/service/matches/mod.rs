@@ -6,12 +6,14 @@ mod candidates;
 mod escalation;
 mod handshake;
 mod mail;
+mod outcomes;
 mod queue;
 mod views;
 
 pub use candidates::match_posting;
 pub use escalation::escalate_due;
-pub use handshake::{answer, decline, interest, outcome};
+pub use handshake::{answer, decline, interest};
+pub use outcomes::{asked, confirm as confirm_outcome, dispute as dispute_outcome, outcome};
 pub use queue::{claim, enqueue, enqueue_published_needs, finish};
 pub use views::{
     connected, get, list_for_posting, ContactView, CounterpartRef, DeclineView, MatchView,
@@ -51,6 +53,14 @@ pub struct MatchRow {
     pub outcome_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub outcome_grade: Option<String>,
+    pub outcome_asked: Option<i64>,
+    pub outcome_reported_by: Option<i64>,
+    pub outcome_reported_side: Option<String>,
+    pub outcome_confirmed_at: Option<NaiveDateTime>,
+    pub outcome_confirmed_by: Option<i64>,
+    pub outcome_disputed_at: Option<NaiveDateTime>,
+    pub outcome_dispute_note: Option<String>,
 }
 
 /// A match just made: its id, the other posting and the score.

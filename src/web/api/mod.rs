@@ -141,7 +141,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/organizations/me/invitations", post().to(members::invite))
         .route("/invitations", get().to(members::lookup))
-        .route("/invitations/accept", post().to(members::accept));
+        .route("/invitations/accept", post().to(members::accept))
+        .route(
+            "/matches/{id}/outcome/confirm",
+            post().to(matches::confirm_outcome),
+        )
+        .route(
+            "/matches/{id}/outcome/dispute",
+            post().to(matches::dispute_outcome),
+        );
 }
 
 pub fn ok<T: Serialize>(v: T) -> HttpResponse {

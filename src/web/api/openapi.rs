@@ -38,6 +38,7 @@ use crate::error::AppError;
         postings::submit_offer, postings::close_offer,
         matches::need_matches, matches::offer_matches, matches::respond, matches::apply,
         matches::get, matches::interest, matches::decline, matches::outcome,
+        matches::confirm_outcome, matches::dispute_outcome,
         admin::create_user, admin::suspend_user, admin::reactivate_user, admin::queue,
         admin::verify_org, admin::reject_org, admin::approve_need, admin::reject_need,
         admin::approve_offer, admin::reject_offer, admin::audit_log, admin::outbox,

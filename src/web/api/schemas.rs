@@ -337,7 +337,16 @@ pub struct OutcomeBody {
 #[schema(rename_all = "snake_case")]
 pub enum OutcomeResult {
     Succeeded,
+    /// A success short of what the need asked for (also found by comparing the figure).
+    Partial,
     Failed,
+}
+
+#[derive(ToSchema)]
+pub struct DisputeBody {
+    /// What is wrong with the reported outcome, for the side that reported it.
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

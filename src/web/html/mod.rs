@@ -15,6 +15,7 @@ mod dashboard;
 mod form;
 mod labels;
 mod members;
+mod outcomes;
 mod posting_form;
 mod postings;
 mod synonyms;
@@ -61,6 +62,7 @@ fn table(r: &mut Routes) {
     admin::routes(r);
     synonyms::routes(r);
     members::routes(r);
+    outcomes::routes(r);
 }
 
 /// (method, path pattern) of every page, as the router has them: for tests and tools that

@@ -19,7 +19,7 @@
 //! b.axe("dashboard").await;
 //! ```
 
-mod colleagues;
+mod each_side;
 mod journeys;
 mod smoke;
 

@@ -1,5 +1,6 @@
 //! Issue 12's journeys of what each side needs to see and do, in headless Chromium: a colleague
-//! invited by mail who sets a password and signs in.
+//! invited by mail who sets a password and signs in; an outcome reported by one side and
+//! confirmed by the other.
 
 use super::{Browser, Size};
 use crate::helpers::*;
@@ -102,4 +103,81 @@ async fn a_colleague_is_invited_and_signs_in_in_chinese_on_a_phone() {
     assert_eq!(b.current_path().await, "/login");
     owner.close().await;
     b.close().await;
+}
+
+/// The provider reports 6 hires of the 10 the SME asked for on its offer's page (partial); the
+/// SME sees it on its need's page and confirms it; the statistics count it as confirmed.
+#[tokio::test]
+async fn an_outcome_is_reported_by_one_side_and_confirmed_by_the_other_in_chinese() {
+    let app = TestApp::spawn().await;
+    app.wait_ready().await;
+    let platform = app.platform_admin().await;
+    let (_, sme_reg) = app.register("sme", Some(PARK)).await;
+    let (_, prov_reg) = app.register("provider", None).await;
+    for reg in [&sme_reg, &prov_reg] {
+        app.post(
+            &format!(
+                "/api/v1/admin/organizations/{}/verify",
+                reg["organization"]["id"]
+            ),
+            Some(&platform),
+            serde_json::json!({}),
+        )
+        .await;
+    }
+    let sme = app
+        .login(sme_reg["user"]["email"].as_str().unwrap(), PASSWORD)
+        .await;
+    let prov = app
+        .login(prov_reg["user"]["email"].as_str().unwrap(), PASSWORD)
+        .await;
+    let need = app
+        .published(&sme, &platform, "need", recruiting_need())
+        .await;
+    let offer = app
+        .published(&prov, &platform, "offer", recruiting_offer())
+        .await;
+    app.drain_matching().await;
+    let (_, list) = app
+        .get(&format!("/api/v1/needs/{need}/matches"), Some(&sme))
+        .await;
+    let m = list["items"][0]["id"].as_i64().expect("a match");
+    for who in [&sme, &prov] {
+        app.post(
+            &format!("/api/v1/matches/{m}/interest"),
+            Some(who),
+            serde_json::json!({}),
+        )
+        .await;
+    }
+
+    let p = Browser::start(&app.base, Size::Phone, "zh-CN").await;
+    sign_in(&p, prov_reg["user"]["email"].as_str().unwrap(), PASSWORD).await;
+    p.goto(&format!("/offers/{offer}")).await;
+    p.wait_for_text("报告对接结果").await;
+    p.fill("录用人数", "6").await;
+    p.click_button("提交结果").await;
+    p.wait_for_text("等待对方确认").await;
+    let text = p.text().await;
+    assert!(text.contains("部分达成"), "{text}");
+    assert!(text.contains("录用 6 人（需求 10 人）"), "{text}");
+    record(&p, "outcome-reported-zh").await;
+
+    let s = Browser::start(&app.base, Size::Phone, "zh-CN").await;
+    sign_in(&s, sme_reg["user"]["email"].as_str().unwrap(), PASSWORD).await;
+    s.goto(&format!("/needs/{need}")).await;
+    s.wait_for_text("待对方确认").await;
+    assert!(s.text().await.contains("录用 6 人（需求 10 人）"));
+    record(&s, "outcome-to-confirm-zh").await;
+    s.click_button("确认结果").await;
+    s.wait_for_text("已确认对接结果").await;
+    assert!(s.text().await.contains("双方已确认"));
+
+    p.goto(&format!("/offers/{offer}")).await;
+    p.wait_for_text("双方已确认").await;
+    assert!(!p.text().await.contains("更正对接结果"));
+    let (_, stats) = app.get("/api/v1/admin/stats", Some(&platform)).await;
+    assert_eq!(stats["confirmed"]["hires"], 6);
+    p.close().await;
+    s.close().await;
 }
