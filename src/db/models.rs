@@ -84,6 +84,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub email_confirmed_at: Option<NaiveDateTime>,
+    /// `owner`, `member` or `removed` for an organisation's users (see `domain::OrgRole`).
+    pub org_role: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -101,6 +103,7 @@ pub struct NewUser<'a> {
     pub lang: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub org_role: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

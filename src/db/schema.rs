@@ -49,6 +49,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_confirmed_at -> Nullable<Timestamp>,
+        org_role -> Nullable<Text>,
     }
 }
 
@@ -117,6 +118,14 @@ diesel::table! {
         outcome_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        outcome_grade -> Nullable<Text>,
+        outcome_asked -> Nullable<BigInt>,
+        outcome_reported_by -> Nullable<BigInt>,
+        outcome_reported_side -> Nullable<Text>,
+        outcome_confirmed_at -> Nullable<Timestamp>,
+        outcome_confirmed_by -> Nullable<BigInt>,
+        outcome_disputed_at -> Nullable<Timestamp>,
+        outcome_dispute_note -> Nullable<Text>,
     }
 }
 
@@ -269,5 +278,20 @@ diesel::table! {
         id -> BigInt,
         version -> BigInt,
         changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> BigInt,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_user_id -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }

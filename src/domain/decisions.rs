@@ -88,6 +88,23 @@ impl Decline {
     }
 }
 
+/// `{note?}`: why the other side disputes a reported outcome.
+pub struct Dispute {
+    pub note: Option<String>,
+}
+
+impl Dispute {
+    pub fn parse(body: &Value) -> AppResult<Dispute> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+        errs.into_result()?;
+        Ok(Dispute {
+            note: note.flatten(),
+        })
+    }
+}
+
 /// `{result, amount_yuan?, hires?, trainees?}`: how a connected match ended. Which figure a
 /// success needs depends on the need's category, which the service checks.
 pub struct Outcome {
@@ -109,11 +126,13 @@ impl Outcome {
     pub fn parse(body: &Value) -> AppResult<Outcome> {
         let o = Obj::root(body)?;
         let mut errs = FieldErrors::new();
+        // `partial` is a success short of what was asked; the service grades every success
+        // against the need's figure anyway.
         let result = o.parse_str("result", &mut errs, |s| match s {
-            "succeeded" => Ok(MatchStatus::Succeeded),
+            "succeeded" | "partial" => Ok(MatchStatus::Succeeded),
             "failed" => Ok(MatchStatus::Failed),
             _ => Err(Problem::NotOneOf {
-                allowed: &["succeeded", "failed"],
+                allowed: &["succeeded", "partial", "failed"],
             }),
         });
         let amount = o.parse_opt_int("amount_yuan", &mut errs, |v| {

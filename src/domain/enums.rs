@@ -127,6 +127,14 @@ str_enum!(UserStatus {
     Suspended = "suspended" ("已停用", "Suspended"),
 });
 
+str_enum!(
+    /// A user's place in their organisation: one owner, who invites and removes members.
+    OrgRole {
+    Owner = "owner" ("负责人", "Owner"),
+    Member = "member" ("成员", "Member"),
+    Removed = "removed" ("已移除", "Removed"),
+});
+
 str_enum!(OrgKind {
     Sme = "sme" ("中小企业", "SME"),
     Provider = "provider" ("平台公司", "Platform company"),
@@ -242,6 +250,29 @@ str_enum!(MatchStatus {
     Succeeded = "succeeded" ("对接成功", "Succeeded"),
     Failed = "failed" ("未成功", "Did not work out"),
     Declined = "declined" ("已婉拒", "Declined"),
+});
+
+str_enum!(
+    /// How a reported outcome compares with what the need asked for: 6 of 10 hires is partial.
+    OutcomeGrade {
+    Succeeded = "succeeded" ("成功", "Succeeded"),
+    Partial = "partial" ("部分达成", "Partly achieved"),
+    Failed = "failed" ("未成功", "Did not work out"),
+});
+
+str_enum!(
+    /// Where a reported outcome stands with the other side.
+    OutcomeConfirmation {
+    Reported = "reported" ("待对方确认", "Awaiting the other side"),
+    Confirmed = "confirmed" ("双方已确认", "Confirmed by both sides"),
+    Disputed = "disputed" ("对方有异议", "Disputed by the other side"),
+});
+
+str_enum!(
+    /// Which side of a match did something (reported an outcome).
+    MatchSide {
+    Sme = "sme" ("企业", "the SME"),
+    Provider = "provider" ("服务方", "the provider"),
 });
 
 str_enum!(

@@ -144,6 +144,12 @@ const MATCH_MOVES: &[(MatchMove, MatchStatus, MatchStatus)] = {
         (Decline, Connected, Declined),
         (Succeed, Connected, Succeeded),
         (Fail, Connected, Failed),
+        // A reported outcome is corrected until the other side confirms it (the service checks
+        // the confirmation).
+        (Succeed, Succeeded, Succeeded),
+        (Succeed, Failed, Succeeded),
+        (Fail, Succeeded, Failed),
+        (Fail, Failed, Failed),
     ]
 };
 
@@ -165,7 +171,7 @@ impl MatchMove {
             ),
             MatchMove::Decline => ("该匹配已结束", "this match is already over"),
             MatchMove::Succeed | MatchMove::Fail => (
-                "只有已对接的匹配可以登记结果",
+                "只有已对接的匹配可以报告结果",
                 "an outcome can only be reported for a connected match",
             ),
         }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Topic;
-use crate::domain::{PostingKind, RejectCode};
+use crate::domain::{Category, OutcomeGrade, PostingKind, RejectCode};
 
 /// An organisation was verified.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +137,35 @@ pub struct EmailConfirmationMail {
     pub confirm_url: String,
 }
 
+/// A colleague is invited to join the organisation: the link sets a password and signs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationMail {
+    pub organization_name: String,
+    pub inviter_name: String,
+    pub accept_url: String,
+    pub expires_days: i64,
+}
+
+/// One side reported (or corrected) the outcome of a match: the other side confirms or disputes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeReportedMail {
+    pub match_id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    pub offer_id: i64,
+    pub offer_title: String,
+    /// The recipient's posting kind: its page is where to confirm.
+    pub recipient_kind: PostingKind,
+    pub from_organization: String,
+    pub category: Category,
+    pub grade: OutcomeGrade,
+    /// Yuan lent, or people hired or trained.
+    pub achieved: Option<i64>,
+    /// What the need asked for, in the same unit.
+    pub asked: Option<i64>,
+    pub correction: bool,
+}
+
 /// Declares [`Mail`] and [`MailKind`] from one list: kind name → variant(data).
 macro_rules! mails {
     ($( $kind:literal => $variant:ident($data:ty) ),* $(,)?) => {
@@ -213,6 +242,8 @@ mails! {
     "saved_search_digest" => SavedSearchDigest(SavedSearchDigestMail),
     "password_reset" => PasswordReset(PasswordResetMail),
     "email_confirmation" => EmailConfirmation(EmailConfirmationMail),
+    "invitation" => Invitation(InvitationMail),
+    "outcome_reported" => OutcomeReported(OutcomeReportedMail),
 }
 
 /// A row that is not a mail: retrying would not help.

@@ -23,6 +23,30 @@ pub fn queue(
         .find(user_id)
         .select((users::email, users::lang))
         .first(conn)?;
+    queue_row(conn, Some(user_id), &email, &lang, dedupe_key, letter, now)
+}
+
+/// Queues `mail` to an address that is nobody's account yet (an invitation), in `lang`.
+pub fn queue_to_address(
+    conn: &mut DbConn,
+    email: &str,
+    lang: &str,
+    dedupe_key: &str,
+    letter: &mail::Mail,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    queue_row(conn, None, email, lang, dedupe_key, letter, now)
+}
+
+fn queue_row(
+    conn: &mut DbConn,
+    user_id: Option<i64>,
+    email: &str,
+    lang: &str,
+    dedupe_key: &str,
+    letter: &mail::Mail,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     let message_id = format!(
         "<{}.{}@parkbridge>",
         dedupe_key.replace(|c: char| !c.is_ascii_alphanumeric(), "."),
@@ -32,9 +56,9 @@ pub fn queue(
     // key decides, and the loser does nothing rather than fail.
     let row = NewOutboxRow {
         kind: letter.kind().as_str(),
-        recipient_user_id: Some(user_id),
-        recipient_email: &email,
-        lang: &lang,
+        recipient_user_id: user_id,
+        recipient_email: email,
+        lang,
         dedupe_key,
         payload: &letter.payload(),
         status: "pending",

@@ -15,7 +15,7 @@ use super::mail::*;
 use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::db::models::OutboxRow;
-use crate::domain::PostingKind;
+use crate::domain::{Category, PostingKind};
 use crate::i18n::beijing;
 
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +160,70 @@ impl EscalationMail {
     }
 }
 
+impl OutcomeReportedMail {
+    pub fn grade_zh(&self) -> &'static str {
+        self.grade.zh()
+    }
+    pub fn grade_en(&self) -> &'static str {
+        self.grade.en()
+    }
+    /// The page of the recipient's own posting, where the outcome is confirmed.
+    pub fn path(&self) -> String {
+        let id = match self.recipient_kind {
+            PostingKind::Need => self.need_id,
+            PostingKind::Offer => self.offer_id,
+        };
+        format!("/{}/{id}#matches", self.recipient_kind.plural())
+    }
+    /// 放款 300 万元（申请 500 万元）, 录用 6 人（需求 10 人）; empty for a failure without figures.
+    pub fn figure_zh(&self) -> String {
+        let Some(got) = self.achieved else {
+            return String::new();
+        };
+        match self.category {
+            Category::Financing => match self.asked {
+                Some(a) => format!("放款 {} 万元（申请 {} 万元）", wan(got), wan(a)),
+                None => format!("放款 {} 万元", wan(got)),
+            },
+            c => {
+                let verb = if c == Category::Recruiting {
+                    "录用"
+                } else {
+                    "培训"
+                };
+                match self.asked {
+                    Some(a) => format!("{verb} {got} 人（需求 {a} 人）"),
+                    None => format!("{verb} {got} 人"),
+                }
+            }
+        }
+    }
+    pub fn figure_en(&self) -> String {
+        let Some(got) = self.achieved else {
+            return String::new();
+        };
+        let (what, unit) = match self.category {
+            Category::Financing => ("lent", "yuan"),
+            Category::Recruiting => ("hired", "people"),
+            Category::Training => ("trained", "people"),
+        };
+        match self.asked {
+            Some(a) => format!("{got} {unit} {what} (of {a} asked for)"),
+            None => format!("{got} {unit} {what}"),
+        }
+    }
+}
+
+/// Yuan as 万元 with up to four decimals: 1505000 → "150.5".
+fn wan(yuan: i64) -> String {
+    let (whole, frac) = (yuan / 10_000, (yuan % 10_000).abs());
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:04}").trim_end_matches('0'))
+    }
+}
+
 impl DigestItem {
     pub fn kind_zh(&self) -> &'static str {
         kind_zh(self.kind)
@@ -245,6 +309,10 @@ templates! {
         ["email/password_reset/subject.txt", "email/password_reset/body.txt", "email/password_reset/body.html"],
     EmailConfirmation => email_confirmation(EmailConfirmationMail)
         ["email/email_confirmation/subject.txt", "email/email_confirmation/body.txt", "email/email_confirmation/body.html"],
+    Invitation => invitation(InvitationMail)
+        ["email/invitation/subject.txt", "email/invitation/body.txt", "email/invitation/body.html"],
+    OutcomeReported => outcome_reported(OutcomeReportedMail)
+        ["email/outcome_reported/subject.txt", "email/outcome_reported/body.txt", "email/outcome_reported/body.html"],
 }
 
 /// One line, no control characters, not absurdly long.

@@ -119,6 +119,7 @@ pub(super) fn write(
                         lang: "zh-CN",
                         created_at: o.created_at,
                         updated_at: o.created_at,
+                        org_role: Some("owner"),
                     },
                     [
                         email,
@@ -132,7 +133,8 @@ pub(super) fn write(
                         status,
                         lang,
                         created_at,
-                        updated_at
+                        updated_at,
+                        org_role
                     ]
                 )
             })

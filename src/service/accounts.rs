@@ -12,7 +12,8 @@ use crate::db::schema::{notification_settings, organizations, parks as parks_t, 
 use crate::db::DbConn;
 use crate::domain::input::{FieldType, FormFields, Obj};
 use crate::domain::{
-    parse_count, parse_phone, parse_text, Email, Industry, OrgKind, OrgSize, Password, Role, Uscc,
+    parse_count, parse_phone, parse_text, Email, Industry, OrgKind, OrgRole, OrgSize, Password,
+    Role, Uscc,
 };
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 
@@ -193,6 +194,7 @@ pub fn register(
         role,
         Some(org.id),
         None,
+        OrgRole::Owner,
         now,
     )?;
     Ok((user, org))
@@ -208,6 +210,7 @@ pub fn insert_user(
     role: Role,
     organization_id: Option<i64>,
     park_id: Option<i64>,
+    org_role: OrgRole,
     now: NaiveDateTime,
 ) -> AppResult<User> {
     let user: User = diesel::insert_into(users::table)
@@ -224,6 +227,7 @@ pub fn insert_user(
             lang: "zh-CN",
             created_at: now,
             updated_at: now,
+            org_role: organization_id.map(|_| org_role.as_str()),
         })
         .returning(users::all_columns)
         .get_result(conn)?;
@@ -420,6 +424,7 @@ pub fn create_admin(
         input.role,
         None,
         input.park_id,
+        OrgRole::Owner,
         now,
     )?;
     audit(

@@ -23,6 +23,11 @@ impl Session {
         Session::for_version(state, user.id, user.token_version)
     }
 
+    /// A fresh token for `user` (a colleague who just joined by invitation).
+    pub fn for_user(state: &AppState, user: &User) -> Session {
+        Session::issue(state, user)
+    }
+
     fn for_version(state: &AppState, user_id: i64, version: i32) -> Session {
         let (token, expires_at) = state.keys.issue(user_id, version, state.clock.now());
         Session { token, expires_at }

@@ -118,6 +118,50 @@ pub struct Outcomes {
     pub financing_granted_yuan: i64,
     pub hires: i64,
     pub trainees: i64,
+    /// The part of the three figures above that both sides confirmed…
+    pub confirmed_financing_granted_yuan: i64,
+    pub confirmed_hires: i64,
+    pub confirmed_trainees: i64,
+    /// …and the part only one side reported (not confirmed yet, or disputed).
+    pub self_reported_financing_granted_yuan: i64,
+    pub self_reported_hires: i64,
+    pub self_reported_trainees: i64,
+}
+
+impl Outcomes {
+    /// Adds one successful outcome's figure of `category` (confirmed or only reported).
+    fn add(&mut self, category: Option<&str>, m: &MatchRow) {
+        let confirmed = m.11.is_some();
+        let (total, yes, only) = match category {
+            Some("financing") => (
+                &mut self.financing_granted_yuan,
+                &mut self.confirmed_financing_granted_yuan,
+                &mut self.self_reported_financing_granted_yuan,
+            ),
+            Some("recruiting") => (
+                &mut self.hires,
+                &mut self.confirmed_hires,
+                &mut self.self_reported_hires,
+            ),
+            Some("training") => (
+                &mut self.trainees,
+                &mut self.confirmed_trainees,
+                &mut self.self_reported_trainees,
+            ),
+            _ => return,
+        };
+        let v = match category {
+            Some("financing") => m.6.unwrap_or(0),
+            Some("recruiting") => m.7.unwrap_or(0) as i64,
+            _ => m.8.unwrap_or(0) as i64,
+        };
+        *total += v;
+        if confirmed {
+            *yes += v;
+        } else {
+            *only += v;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -144,6 +188,10 @@ pub struct Stats {
     pub financing_granted_yuan: i64,
     pub hires: i64,
     pub trainees: i64,
+    /// The figures above that both sides of the match confirmed, and those only one side
+    /// reported (`financing_granted_yuan` = confirmed + self-reported).
+    pub confirmed: OutcomeFigures,
+    pub self_reported: OutcomeFigures,
     /// Needs published in the range, and matches connected (the base of the figures above).
     pub published_needs: u64,
     pub connected_matches: u64,
@@ -152,6 +200,13 @@ pub struct Stats {
     pub needs_by_month: BTreeMap<String, BTreeMap<String, u64>>,
     /// Successful outcomes per month (YYYY-MM) of their report.
     pub outcomes_by_month: BTreeMap<String, MonthOutcomes>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct OutcomeFigures {
+    pub financing_granted_yuan: i64,
+    pub hires: i64,
+    pub trainees: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -183,6 +238,7 @@ type MatchRow = (
     Option<i32>,
     Option<NaiveDateTime>,
     NaiveDateTime,
+    Option<NaiveDateTime>,
 );
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -227,6 +283,7 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
             matches::outcome_trainees,
             matches::outcome_at,
             matches::created_at,
+            matches::outcome_confirmed_at,
         ))
         .load(conn)?;
 
@@ -321,12 +378,7 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
                 }
             }
             if m.3 == "succeeded" && m.9.is_some_and(|t| r.contains(t)) {
-                match categories.get(&m.1).copied() {
-                    Some("financing") => o.financing_granted_yuan += m.6.unwrap_or(0),
-                    Some("recruiting") => o.hires += m.7.unwrap_or(0) as i64,
-                    Some("training") => o.trainees += m.8.unwrap_or(0) as i64,
-                    _ => {}
-                }
+                o.add(categories.get(&m.1).copied(), m);
             }
         }
         let sla = Duration::days(sla_days);
@@ -400,6 +452,16 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
         financing_granted_yuan: total.financing_granted_yuan,
         hires: total.hires,
         trainees: total.trainees,
+        confirmed: OutcomeFigures {
+            financing_granted_yuan: total.confirmed_financing_granted_yuan,
+            hires: total.confirmed_hires,
+            trainees: total.confirmed_trainees,
+        },
+        self_reported: OutcomeFigures {
+            financing_granted_yuan: total.self_reported_financing_granted_yuan,
+            hires: total.self_reported_hires,
+            trainees: total.self_reported_trainees,
+        },
         published_needs: total.needs,
         connected_matches: total.connected,
         by_park,
@@ -427,14 +489,14 @@ pub fn csv_cell(v: &str) -> String {
 
 pub fn to_csv(s: &Stats) -> String {
     let mut out = String::from(
-        "park_id,park_name,city_code,organizations,needs,matches,connected,pickup_within_sla_pct,financing_granted_yuan,hires,trainees\n",
+        "park_id,park_name,city_code,organizations,needs,matches,connected,pickup_within_sla_pct,financing_granted_yuan,hires,trainees,confirmed_financing_granted_yuan,confirmed_hires,confirmed_trainees,self_reported_financing_granted_yuan,self_reported_hires,self_reported_trainees\n",
     );
     let field = |v: &str| csv_cell(v);
     let pct = |p: Option<f64>| p.map(|p| format!("{p:.1}")).unwrap_or_default();
     for p in &s.by_park {
         let o = &p.outcomes;
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             p.park_id,
             field(&p.park_name),
             field(&p.city_code),
@@ -445,11 +507,17 @@ pub fn to_csv(s: &Stats) -> String {
             pct(o.pickup_within_sla_pct),
             o.financing_granted_yuan,
             o.hires,
-            o.trainees
+            o.trainees,
+            o.confirmed_financing_granted_yuan,
+            o.confirmed_hires,
+            o.confirmed_trainees,
+            o.self_reported_financing_granted_yuan,
+            o.self_reported_hires,
+            o.self_reported_trainees
         ));
     }
     out.push_str(&format!(
-        "total,,,{},{},{},{},{},{},{},{}\n",
+        "total,,,{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
         s.organizations.total,
         s.published_needs,
         s.matches.total,
@@ -457,7 +525,13 @@ pub fn to_csv(s: &Stats) -> String {
         pct(s.pickup_within_sla_pct),
         s.financing_granted_yuan,
         s.hires,
-        s.trainees
+        s.trainees,
+        s.confirmed.financing_granted_yuan,
+        s.confirmed.hires,
+        s.confirmed.trainees,
+        s.self_reported.financing_granted_yuan,
+        s.self_reported.hires,
+        s.self_reported.trainees
     ));
     out
 }

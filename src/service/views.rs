@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::db::models::{AuditEntry, Organization, Park, Posting, PostingEvent, User};
 use crate::domain::{
-    reference, Category, OrgKind, OrgSize, OrgStatus, ParkKind, ParkLevel, PostingAction,
+    reference, Category, OrgKind, OrgRole, OrgSize, OrgStatus, ParkKind, ParkLevel, PostingAction,
     PostingKind, PostingStatus, RejectCode, Role, UserStatus,
 };
 
@@ -25,6 +25,8 @@ pub struct UserView {
     pub park_id: Option<i64>,
     pub status: UserStatus,
     pub email_confirmed: bool,
+    /// `owner` or `member` of the organisation (absent for administrators).
+    pub org_role: Option<OrgRole>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -40,6 +42,7 @@ impl From<&User> for UserView {
             park_id: u.park_id,
             status: UserStatus::from_db(&u.status),
             email_confirmed: u.email_confirmed_at.is_some(),
+            org_role: u.org_role.as_deref().map(OrgRole::from_db),
             created_at: utc(u.created_at),
         }
     }

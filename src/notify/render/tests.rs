@@ -95,6 +95,26 @@ fn sample(kind: MailKind) -> Mail {
         MailKind::EmailConfirmation => Mail::EmailConfirmation(EmailConfirmationMail {
             confirm_url: "https://pb.example/confirm-email?token=abc".into(),
         }),
+        MailKind::Invitation => Mail::Invitation(InvitationMail {
+            organization_name: "绵阳精密机械有限公司".into(),
+            inviter_name: "李娜".into(),
+            accept_url: "https://pb.example/invitation?token=abc".into(),
+            expires_days: 7,
+        }),
+        MailKind::OutcomeReported => Mail::OutcomeReported(OutcomeReportedMail {
+            match_id: 1,
+            need_id: 7,
+            need_title: "招聘数控车工 10 名".into(),
+            offer_id: 9,
+            offer_title: "园区专场招聘会".into(),
+            recipient_kind: PostingKind::Need,
+            from_organization: "德阳人力资源服务公司".into(),
+            category: crate::domain::Category::Recruiting,
+            grade: crate::domain::OutcomeGrade::Partial,
+            achieved: Some(6),
+            asked: Some(10),
+            correction: false,
+        }),
     }
 }
 

@@ -12,11 +12,9 @@ use super::{load_match, match_sides, MatchRow, Side};
 use crate::auth::Actor;
 use crate::db::schema::matches;
 use crate::db::DbConn;
-use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::decisions::{Answer, Decline};
 use crate::domain::transitions::MatchMove;
-use crate::domain::{
-    Category, MatchEmails, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role,
-};
+use crate::domain::{MatchEmails, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::i18n::Lang;
 use crate::matching;
@@ -25,12 +23,12 @@ use crate::notify::{outbox, Mail};
 use crate::service::audit;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Party {
+pub(super) enum Party {
     Sme,
     Provider,
 }
 
-fn party(actor: &Actor, need: &Side, offer: &Side) -> AppResult<Party> {
+pub(super) fn party(actor: &Actor, need: &Side, offer: &Side) -> AppResult<Party> {
     if actor.role == Role::Sme && actor.owns_org(need.org.id) {
         Ok(Party::Sme)
     } else if actor.role == Role::Provider && actor.owns_org(offer.org.id) {
@@ -51,7 +49,7 @@ fn require_verified(actor: &Actor) -> AppResult<()> {
 /// Where `mv` takes match `m` by the table in `domain::transitions`; a conflict when the table
 /// does not allow it from the match's status. Who may make the move (one of the two sides,
 /// `party`) is checked before.
-fn transition(m: &MatchRow, mv: MatchMove) -> AppResult<MatchStatus> {
+pub(super) fn transition(m: &MatchRow, mv: MatchMove) -> AppResult<MatchStatus> {
     mv.from(MatchStatus::from_db(&m.status)).ok_or_else(|| {
         let (zh, en) = mv.refusal();
         AppError::conflict(zh, en)
@@ -299,63 +297,6 @@ pub fn decline(
         need.posting.park_id,
         Some(code.as_str()),
         note.as_deref(),
-        n,
-    )?;
-    get(conn, actor, id, lang)
-}
-
-/// `outcome` is the parsed body, looked at only once the caller is one of the two sides. A
-/// success needs the figure of the need's category.
-pub fn outcome(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    outcome: AppResult<Outcome>,
-    now: DateTime<Utc>,
-    lang: Lang,
-) -> AppResult<MatchView> {
-    let m = load_match(conn, id)?;
-    let (need, offer) = match_sides(conn, &m)?;
-    party(actor, &need, &offer)?;
-    let o = outcome?;
-    if o.result == MatchStatus::Succeeded {
-        let mut errs = FieldErrors::new();
-        match Category::from_db(&need.posting.category) {
-            Category::Financing if o.amount_yuan.is_none() => {
-                errs.add("amount_yuan", Problem::Required)
-            }
-            Category::Recruiting if o.hires.is_none() => errs.add("hires", Problem::Required),
-            Category::Training if o.trainees.is_none() => errs.add("trainees", Problem::Required),
-            _ => {}
-        }
-        errs.into_result()?;
-    }
-    let mv = match o.result {
-        MatchStatus::Succeeded => MatchMove::Succeed,
-        _ => MatchMove::Fail,
-    };
-    let next = transition(&m, mv)?;
-    let n = now.naive_utc();
-    diesel::update(matches::table.find(id))
-        .set((
-            matches::status.eq(next.as_str()),
-            matches::outcome_result.eq(o.result.as_str()),
-            matches::outcome_amount_yuan.eq(o.amount_yuan),
-            matches::outcome_hires.eq(o.hires),
-            matches::outcome_trainees.eq(o.trainees),
-            matches::outcome_at.eq(n),
-            matches::updated_at.eq(n),
-        ))
-        .execute(conn)?;
-    audit(
-        conn,
-        Some(actor),
-        "match.outcome",
-        "match",
-        id,
-        need.posting.park_id,
-        Some(o.result.as_str()),
-        None,
         n,
     )?;
     get(conn, actor, id, lang)

@@ -7,13 +7,15 @@ mod choices;
 mod escalation;
 mod handshake;
 mod mail;
+mod outcomes;
 mod queue;
 mod views;
 
 pub use candidates::match_posting;
 pub use choices::{answer_choices, answering_kind, AnswerChoice};
 pub use escalation::escalate_due;
-pub use handshake::{answer, decline, interest, outcome};
+pub use handshake::{answer, decline, interest};
+pub use outcomes::{asked, confirm as confirm_outcome, dispute as dispute_outcome, outcome};
 pub use queue::{claim, enqueue, enqueue_published_needs, finish};
 pub use views::{
     connected, get, list_for_posting, ContactView, CounterpartRef, DeclineView, MatchView,
@@ -53,6 +55,14 @@ pub struct MatchRow {
     pub outcome_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub outcome_grade: Option<String>,
+    pub outcome_asked: Option<i64>,
+    pub outcome_reported_by: Option<i64>,
+    pub outcome_reported_side: Option<String>,
+    pub outcome_confirmed_at: Option<NaiveDateTime>,
+    pub outcome_confirmed_by: Option<i64>,
+    pub outcome_disputed_at: Option<NaiveDateTime>,
+    pub outcome_dispute_note: Option<String>,
 }
 
 /// A match just made: its id, the other posting and the score.

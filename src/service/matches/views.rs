@@ -13,7 +13,10 @@ use crate::auth::Actor;
 use crate::db::models::Organization;
 use crate::db::schema::{matches, postings};
 use crate::db::DbConn;
-use crate::domain::{DeclineCode, MatchStatus, PostingKind, PostingStatus};
+use crate::domain::{
+    DeclineCode, MatchSide, MatchStatus, OutcomeConfirmation, OutcomeGrade, PostingKind,
+    PostingStatus,
+};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 
@@ -58,7 +61,7 @@ pub struct MatchView {
     /// `{reason_code, note}` once declined.
     #[schema(value_type = Option<Object>)]
     pub decline: Option<DeclineView>,
-    /// `{result, amount_yuan, hires, trainees}` once reported.
+    /// `{result, amount_yuan, hires, trainees, asked, reported_by, confirmation, …}` once reported.
     #[schema(value_type = Option<Object>)]
     pub outcome: Option<OutcomeView>,
     pub created_at: DateTime<Utc>,
@@ -72,11 +75,51 @@ pub struct DeclineView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeView {
-    /// `succeeded` or `failed`.
-    pub result: MatchStatus,
+    /// `succeeded`, `partial` (a success short of what the need asked for) or `failed`.
+    pub result: OutcomeGrade,
     pub amount_yuan: Option<i64>,
     pub hires: Option<i32>,
     pub trainees: Option<i32>,
+    /// What the need asked for, in the same unit (yuan, or people).
+    pub asked: Option<i64>,
+    /// `sme` or `provider`: who reported it (absent for outcomes reported before confirmation
+    /// existed, which either side may confirm).
+    pub reported_by: Option<MatchSide>,
+    pub reported_at: Option<DateTime<Utc>>,
+    /// `reported` (waiting for the other side), `confirmed` or `disputed`.
+    pub confirmation: OutcomeConfirmation,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub dispute_note: Option<String>,
+}
+
+impl OutcomeView {
+    fn of(m: &MatchRow) -> Option<OutcomeView> {
+        let result = m.outcome_result.as_deref()?;
+        let grade = match m.outcome_grade.as_deref() {
+            Some(g) => OutcomeGrade::from_db(g),
+            None if result == "failed" => OutcomeGrade::Failed,
+            None => OutcomeGrade::Succeeded,
+        };
+        let confirmation = if m.outcome_confirmed_at.is_some() {
+            OutcomeConfirmation::Confirmed
+        } else if m.outcome_disputed_at.is_some() {
+            OutcomeConfirmation::Disputed
+        } else {
+            OutcomeConfirmation::Reported
+        };
+        Some(OutcomeView {
+            result: grade,
+            amount_yuan: m.outcome_amount_yuan,
+            hires: m.outcome_hires,
+            trainees: m.outcome_trainees,
+            asked: m.outcome_asked,
+            reported_by: m.outcome_reported_side.as_deref().map(MatchSide::from_db),
+            reported_at: m.outcome_at.map(utc),
+            confirmation,
+            confirmed_at: m.outcome_confirmed_at.map(utc),
+            dispute_note: m.outcome_dispute_note.clone(),
+        })
+    }
 }
 
 fn contact_of(org: &Organization) -> ContactView {
@@ -130,12 +173,7 @@ fn view(m: &MatchRow, need: &Side, offer: &Side, actor: &Actor, lang: Lang) -> M
             reason_code: DeclineCode::from_db(c),
             note: m.decline_note.clone(),
         }),
-        outcome: m.outcome_result.as_ref().map(|r| OutcomeView {
-            result: MatchStatus::from_db(r),
-            amount_yuan: m.outcome_amount_yuan,
-            hires: m.outcome_hires,
-            trainees: m.outcome_trainees,
-        }),
+        outcome: OutcomeView::of(m),
         created_at: utc(m.created_at),
     }
 }

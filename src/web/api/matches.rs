@@ -3,7 +3,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::ok;
 use super::schemas;
 use crate::auth::{Actor, AuthUser, ProviderOnly, Require, SmeOnly};
-use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::decisions::{Answer, Decline, Dispute, Outcome};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -181,7 +181,8 @@ pub async fn decline(
     post,
     path = "/api/v1/matches/{id}/outcome",
     tag = "matches",
-    summary = "Report the outcome of a connected match",
+    summary = "Report (or correct) the outcome of a connected match",
+    description = "Either side reports; the other confirms or disputes it (`/outcome/confirm`, `/outcome/dispute`). A success is graded against what the need asked for: fewer hires, trainees or yuan than asked is `partial` in `outcome.result` (the match's `status` stays `succeeded`). The report can be corrected until the other side confirms it (409 afterwards).",
     params(("id" = i64, Path, description = "match id")),
     request_body = schemas::OutcomeBody,
     security(("bearer" = [])),
@@ -199,5 +200,54 @@ pub async fn outcome(
     let outcome = body.json().and_then(|b| Outcome::parse(&b));
     Ok(ok(state
         .tx(move |c| matches::outcome(c, &a, id, outcome, now, lang))
+        .await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/outcome/confirm",
+    tag = "matches",
+    summary = "Confirm the outcome the other side reported",
+    description = "Only the side that did not report (403 for the reporting side; 409 when nothing is reported or it is already confirmed). A confirmed outcome counts as confirmed in the statistics and can no longer be corrected.",
+    params(("id" = i64, Path, description = "match id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
+pub async fn confirm_outcome(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    AuthUser(a): AuthUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let lang = Lang::of_request(&req);
+    let (id, now) = (id.into_inner(), state.clock.now());
+    Ok(ok(state
+        .tx(move |c| matches::confirm_outcome(c, &a, id, now, lang))
+        .await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/outcome/dispute",
+    tag = "matches",
+    summary = "Dispute the outcome the other side reported",
+    description = "Only the side that did not report; the reporting side sees the note and corrects the outcome (which the other side then confirms).",
+    params(("id" = i64, Path, description = "match id")),
+    request_body = schemas::DisputeBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
+)]
+pub async fn dispute_outcome(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    AuthUser(a): AuthUser,
+    id: web::Path<i64>,
+    body: RawBody,
+) -> AppResult<HttpResponse> {
+    let lang = Lang::of_request(&req);
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let dispute = body.json().and_then(|b| Dispute::parse(&b));
+    Ok(ok(state
+        .tx(move |c| matches::dispute_outcome(c, &a, id, dispute, now, lang))
         .await?))
 }

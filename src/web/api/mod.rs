@@ -43,6 +43,7 @@ pub mod admin;
 pub mod health;
 pub mod matches;
 pub mod me;
+pub mod members;
 pub mod openapi;
 pub mod parks;
 pub mod postings;
@@ -132,6 +133,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/synonyms", post().to(synonyms::add))
         .route("/admin/synonyms/{id}", web::delete().to(synonyms::remove))
         .route("/admin/outbox", get().to(admin::outbox));
+    // Issue 12: colleagues.
+    cfg.route("/organizations/me/members", get().to(members::list))
+        .route(
+            "/organizations/me/members/{id}",
+            web::delete().to(members::remove),
+        )
+        .route("/organizations/me/invitations", post().to(members::invite))
+        .route("/invitations", get().to(members::lookup))
+        .route("/invitations/accept", post().to(members::accept))
+        .route(
+            "/matches/{id}/outcome/confirm",
+            post().to(matches::confirm_outcome),
+        )
+        .route(
+            "/matches/{id}/outcome/dispute",
+            post().to(matches::dispute_outcome),
+        );
 }
 
 pub fn ok<T: Serialize>(v: T) -> HttpResponse {

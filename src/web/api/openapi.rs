@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use super::{
-    accounts, admin, health, matches, me, parks, postings, schemas, search, stats, synonyms,
+    accounts, admin, health, matches, me, members, parks, postings, schemas, search, stats,
+    synonyms,
 };
 use crate::error::AppError;
 
@@ -37,10 +38,12 @@ use crate::error::AppError;
         postings::submit_offer, postings::close_offer,
         matches::need_matches, matches::offer_matches, matches::respond, matches::apply,
         matches::get, matches::interest, matches::decline, matches::outcome,
+        matches::confirm_outcome, matches::dispute_outcome,
         admin::create_user, admin::suspend_user, admin::reactivate_user, admin::queue,
         admin::verify_org, admin::reject_org, admin::approve_need, admin::reject_need,
         admin::approve_offer, admin::reject_offer, admin::audit_log, admin::outbox,
         synonyms::list, synonyms::add, synonyms::remove,
+        members::list, members::invite, members::remove, members::lookup, members::accept,
         health::healthz, health::readyz, crate::web::observe::metrics,
         crate::web::unsubscribe::unsubscribe,
         json_document, docs_page, docs_css,

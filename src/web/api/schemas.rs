@@ -340,7 +340,16 @@ pub struct OutcomeBody {
 #[schema(rename_all = "snake_case")]
 pub enum OutcomeResult {
     Succeeded,
+    /// A success short of what the need asked for (also found by comparing the figure).
+    Partial,
     Failed,
+}
+
+#[derive(ToSchema)]
+pub struct DisputeBody {
+    /// What is wrong with the reported outcome, for the side that reported it.
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,4 +393,24 @@ pub struct List<T> {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members and invitations
+
+#[derive(ToSchema)]
+pub struct InvitationBody {
+    /// The colleague's address; the link is mailed there.
+    pub email: String,
+}
+
+#[derive(ToSchema)]
+pub struct AcceptInvitationBody {
+    /// From the link in the invitation mail.
+    pub token: String,
+    #[schema(max_length = 50)]
+    pub display_name: String,
+    #[schema(min_length = 12, max_length = 128)]
+    pub password: String,
+    pub phone: Option<String>,
 }

@@ -20,7 +20,9 @@ const NOTICES: &[(&str, &str, &str)] = &[
     ("verified", "机构已认证。", "Organisation verified."),
     ("interest", "已表达合作意向，对方会收到通知。", "Interest sent: the other side has been told."),
     ("declined", "已婉拒。", "Declined."),
-    ("outcome", "已记录对接结果，谢谢！", "Outcome recorded, thank you!"),
+    ("outcome", "已记录对接结果，等待对方确认。谢谢！", "Outcome recorded: the other side is asked to confirm it. Thank you!"),
+    ("outcome_confirmed", "已确认对接结果。", "Outcome confirmed."),
+    ("outcome_disputed", "已提出异议，对方会更正结果。", "Objection sent: the other side will correct the outcome."),
     ("password_changed", "密码已修改，其他设备已退出登录。", "Password changed; other devices are signed out."),
     ("reset_sent", "如果该邮箱已注册，重置密码的邮件已发送，请在 1 小时内使用。", "If this address is registered, a reset email is on its way; use it within an hour."),
     ("password_reset", "密码已重置，已为您登录。", "Your password is reset and you are signed in."),
@@ -29,6 +31,9 @@ const NOTICES: &[(&str, &str, &str)] = &[
     ("search_deleted", "已取消订阅。", "Saved search removed."),
     ("synonyms_added", "已新增同义词组，一秒内在所有服务器上生效。", "Synonym group added: in force on every server within a second."),
     ("synonyms_removed", "已删除同义词组。", "Synonym group removed."),
+    ("invited", "邀请邮件已发送，链接 7 天内有效。", "Invitation sent: the link works for 7 days."),
+    ("member_removed", "已移除该成员，其账号已停用。", "Member removed: their account is suspended."),
+    ("joined", "欢迎加入！您已登录。", "Welcome aboard: you are signed in."),
     ("logged_out_everywhere", "已在所有设备上退出登录。", "You are signed out on every device."),
 ];
 

@@ -14,6 +14,8 @@ mod csrf;
 mod dashboard;
 mod form;
 mod labels;
+mod members;
+mod outcomes;
 mod posting_form;
 mod postings;
 mod synonyms;
@@ -59,6 +61,8 @@ fn table(r: &mut Routes) {
     dashboard::routes(r);
     admin::routes(r);
     synonyms::routes(r);
+    members::routes(r);
+    outcomes::routes(r);
 }
 
 /// (method, path pattern) of every page, as the router has them: for tests and tools that

@@ -14,7 +14,8 @@ use crate::domain::decisions::{Answer, Decline, Outcome};
 use crate::domain::posting::Details;
 use crate::domain::transitions::PostingMove;
 use crate::domain::{
-    Category, Labelled, MatchStatus, OrgSize, OrgStatus, PostingKind, PostingStatus, Role,
+    Category, Labelled, MatchSide, MatchStatus, OrgSize, OrgStatus, OutcomeConfirmation,
+    OutcomeGrade, PostingKind, PostingStatus, Role,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::matches::{self, AnswerChoice, MatchView};
@@ -170,11 +171,22 @@ impl PostingPage {
         let l = self.l();
         let mut parts = vec![l.of(o.result).to_string()];
         if let Some(a) = o.amount_yuan {
-            parts.push(l.money(a));
+            let asked = o.asked.filter(|_| self.p.category == Category::Financing);
+            parts.push(match (asked, self.c.en()) {
+                (Some(x), false) => format!("放款 {}（申请 {}）", l.money(a), l.money(x)),
+                (Some(x), true) => format!("{} lent (of {} asked for)", l.money(a), l.money(x)),
+                (None, false) => format!("放款 {}", l.money(a)),
+                (None, true) => format!("{} lent", l.money(a)),
+            });
         }
         for (n, zh, en) in [(o.hires, "录用", "hired"), (o.trainees, "培训", "trained")] {
             if let Some(n) = n {
-                parts.push(format!("{n} {}", self.c.t(zh, en)));
+                parts.push(match (o.asked, self.c.en()) {
+                    (Some(x), false) => format!("{zh} {n} 人（需求 {x} 人）"),
+                    (Some(x), true) => format!("{n} {en} (of {x} asked for)"),
+                    (None, false) => format!("{zh} {n} 人"),
+                    (None, true) => format!("{n} {en}"),
+                });
             }
         }
         parts.join(" · ")
@@ -428,5 +440,42 @@ async fn match_action(
             show_page(&state, c, posting, kind, Shown::problem(status, text)).await
         }
         (Err(e), None) => Err(e),
+    }
+}
+
+/// Outcomes on the posting page (issue 12): who reported, what the owner may do about it, and
+/// whether the need is met.
+impl PostingPage {
+    /// The viewer's side of the page's matches.
+    fn my_side(&self) -> MatchSide {
+        match self.p.kind {
+            PostingKind::Need => MatchSide::Sme,
+            PostingKind::Offer => MatchSide::Provider,
+        }
+    }
+
+    fn reported_by_me(&self, m: &MatchView) -> bool {
+        m.outcome
+            .as_ref()
+            .is_some_and(|o| o.reported_by == Some(self.my_side()))
+    }
+
+    /// Connected and not reported yet, or reported by this side and not confirmed yet (a
+    /// correction, also after the other side disputed it).
+    fn may_report(&self, m: &MatchView) -> bool {
+        match &m.outcome {
+            None => m.status == MatchStatus::Connected,
+            Some(o) => o.confirmation != OutcomeConfirmation::Confirmed && self.reported_by_me(m),
+        }
+    }
+
+    /// A need with a fully successful outcome: its owner is asked whether to close it.
+    fn met(&self) -> bool {
+        self.p.kind == PostingKind::Need
+            && self.matches.iter().any(|m| {
+                m.outcome
+                    .as_ref()
+                    .is_some_and(|o| o.result == OutcomeGrade::Succeeded)
+            })
     }
 }

@@ -20,6 +20,7 @@
 //! ```
 
 mod answering;
+mod each_side;
 mod journeys;
 mod smoke;
 
