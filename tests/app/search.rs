@@ -570,8 +570,10 @@ async fn a_restarted_server_catches_up_with_changes_it_missed() {
     let db = c.app.stop().await;
     {
         // Written while no server ran, as another instance would.
-        let pool =
-            parkbridge::db::connect(&parkbridge::db::DbUrl::parse(&db.url).unwrap(), 1).unwrap();
+        // The stopped server's workers may still be finishing a write on a loaded machine:
+        // wait for them as long as it takes (30 s), not the server's 5 s.
+        let url = parkbridge::db::DbUrl::parse(&db.url).unwrap();
+        let pool = parkbridge::db::connect_with_busy(&url, 1, 0, 30_000).unwrap();
         let mut conn = pool.get().unwrap();
         parkbridge::db::transaction(&mut conn, |conn| {
             diesel::update(postings::table.find(c.live))
