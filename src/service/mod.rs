@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod matches;
+pub mod organizations;
 pub mod parks;
 mod permissions;
 pub mod postings;

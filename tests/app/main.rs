@@ -16,6 +16,7 @@ mod matching;
 mod meaning;
 mod moderation;
 mod openapi;
+mod organizations;
 mod page_errors;
 mod pages;
 mod permissions;

@@ -14,6 +14,7 @@ mod csrf;
 mod dashboard;
 mod form;
 mod labels;
+mod organization;
 mod posting_form;
 mod postings;
 mod synonyms;
@@ -57,6 +58,7 @@ fn table(r: &mut Routes) {
     posting_form::routes(r);
     postings::routes(r);
     dashboard::routes(r);
+    organization::routes(r);
     admin::routes(r);
     synonyms::routes(r);
 }

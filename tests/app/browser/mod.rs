@@ -21,6 +21,7 @@
 
 mod answering;
 mod journeys;
+mod organization;
 mod smoke;
 
 use std::future::Future;
