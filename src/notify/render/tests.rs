@@ -220,7 +220,11 @@ fn content_is_what_the_mail_says() {
         .text
         .contains("Reason: the name does not match the business licence"));
     assert!(p.text.contains("Note: 请上传营业执照"));
-    assert!(p.text.contains("https://pb.example/organization"), "{}", p.text);
+    assert!(
+        p.text.contains("https://pb.example/organization"),
+        "{}",
+        p.text
+    );
     let p = render_parts(&sample(MailKind::Escalation), &common(false)).unwrap();
     assert!(
         p.text.contains("2026-11-01") && p.text.contains("6 天"),
