@@ -26,4 +26,5 @@ mod robustness;
 mod search;
 mod security;
 mod visibility;
+mod who_acts;
 mod withdrawal;

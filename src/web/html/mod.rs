@@ -190,6 +190,11 @@ impl Chrome {
     pub fn l(&self) -> Labels {
         Labels(self.lang)
     }
+
+    /// Who verifies organisation `o`, in words (its park's administrators, or the province's).
+    pub fn verifier(&self, o: &crate::service::views::OrganizationView) -> String {
+        organization::verifier(self, o)
+    }
 }
 
 impl FromRequest for Chrome {
