@@ -28,3 +28,4 @@ mod security;
 mod visibility;
 mod who_acts;
 mod withdrawal;
+mod words;

@@ -8,18 +8,18 @@ fn the_base_pairs_are_eligible_with_the_reasons_of_the_brief() {
     let reasons = check(&base_fin_need(), &base_fin_offer()).unwrap();
     let zh = |code| find(&reasons, code).unwrap().zh.clone();
     let en = |code| find(&reasons, code).unwrap().en.clone();
-    assert_eq!(zh("amount"), "金额 500万 在产品额度 100万–2000万 之内");
+    assert_eq!(zh("amount"), "金额 500万在产品额度 100万–2000万之内");
     assert_eq!(
         en("amount"),
         "amount 5,000,000 yuan is within the product's 1,000,000–20,000,000 yuan"
     );
     assert_eq!(reasons[0].code, "amount", "the amount comes first");
-    assert_eq!(zh("term"), "期限 36 个月 在 12–60 个月 之内");
-    assert_eq!(zh("collateral"), "接受 设备抵押");
-    assert_eq!(zh("rate"), "最低年利率 3.65% 不高于 期望的 4.50%");
-    assert_eq!(zh("region"), "服务区域包含 绵阳市");
+    assert_eq!(zh("term"), "期限 36 个月在 12–60 个月之内");
+    assert_eq!(zh("collateral"), "接受设备抵押");
+    assert_eq!(zh("rate"), "最低年利率 3.65% 不高于期望的 4.50%");
+    assert_eq!(zh("region"), "服务区域包含绵阳市");
     assert_eq!(en("region"), "serves Mianyang");
-    assert_eq!(zh("industry"), "适用行业包含 制造业");
+    assert_eq!(zh("industry"), "适用行业包含制造业");
     assert_eq!(zh("size"), "适用小型企业");
     let codes: Vec<&str> = reasons.iter().map(|r| r.code).collect();
     assert_eq!(
@@ -59,7 +59,7 @@ fn the_base_pairs_are_eligible_with_the_reasons_of_the_brief() {
     let reasons = check(&hires, &fair).unwrap();
     assert_eq!(
         find(&reasons, "headcount").unwrap().zh,
-        "招聘 12 人 在服务能力 200 人 之内"
+        "招聘 12 人在服务能力 200 人之内"
     );
     assert_eq!(find(&reasons, "fee").unwrap().zh, "免费服务");
     let unlimited = offer(
@@ -272,7 +272,7 @@ fn an_offer_that_accepts_no_collateral_serves_any_need() {
     let n = need(fin_need(200 * WAN, 12, &[Property], Some(300)), CHENGDU, "");
     let reasons = rule(&n, &credit).unwrap();
     let c = find(&reasons, "collateral").unwrap();
-    assert_eq!(c.zh, "接受 信用（无抵押）");
+    assert_eq!(c.zh, "接受信用（无抵押）");
     assert!(c.en.contains("no collateral"));
 
     // A need that offers no collateral needs an offer that accepts `none`.
@@ -306,7 +306,7 @@ fn an_offer_that_accepts_no_collateral_serves_any_need() {
     let reasons = rule(&n, &both).unwrap();
     assert_eq!(
         find(&reasons, "collateral").unwrap().zh,
-        "接受 信用（无抵押）、订单质押"
+        "接受信用（无抵押）、订单质押"
     );
 }
 

@@ -163,6 +163,15 @@ impl Labels {
         }
     }
 
+    /// A calendar date (a start date), as the reader writes dates.
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        if self.en() {
+            d.format("%-d %b %Y").to_string()
+        } else {
+            d.format("%Y年%-m月%-d日").to_string()
+        }
+    }
+
     pub fn datetime(&self, t: &DateTime<Utc>) -> String {
         let t = t.with_timezone(&beijing());
         if self.en() {

@@ -152,6 +152,11 @@ impl Chrome {
         }
     }
 
+    /// A colon in the reader's script: full-width in Chinese, `: ` in English.
+    pub fn colon(&self) -> &'static str {
+        self.t("：", ": ")
+    }
+
     pub fn lang_tag(&self) -> &'static str {
         self.lang.as_str()
     }
