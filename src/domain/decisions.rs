@@ -5,7 +5,9 @@
 use serde_json::Value;
 
 use super::input::{FieldType, FormFields, Obj};
-use super::{parse_count, parse_text, DeclineCode, MatchStatus, PostingKind, RejectCode, Yuan};
+use super::{
+    parse_count, parse_text, DeclineCode, MatchStatus, OrgRejectCode, PostingKind, RejectCode, Yuan,
+};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 
 /// `{reason_code, note?}`: why a posting or an organisation is rejected.
@@ -25,6 +27,38 @@ impl Rejection {
         let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
         match (code, note) {
             (Some(code), Some(note)) => Ok(Rejection { code, note }),
+            _ => Err(AppError::Validation(errs)),
+        }
+    }
+}
+
+/// `{reason_code, note?}`: why an organisation is not verified; a note is required with
+/// `other`, as the code alone says nothing the organisation can act on.
+pub struct OrgRejection {
+    pub code: OrgRejectCode,
+    pub note: Option<String>,
+}
+
+impl OrgRejection {
+    /// Every field is text.
+    pub const FORM_FIELDS: FormFields = &[];
+
+    pub fn parse(body: &Value) -> AppResult<OrgRejection> {
+        let o = Obj::root(body)?;
+        let mut errs = FieldErrors::new();
+        let code = o.parse_str("reason_code", &mut errs, OrgRejectCode::parse);
+        let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
+        if code == Some(OrgRejectCode::Other) && matches!(note, Some(None)) {
+            errs.add(
+                "note",
+                Problem::Custom {
+                    zh: "选择“其他”时请说明原因".into(),
+                    en: "say why when the reason is \"other\"".into(),
+                },
+            );
+        }
+        match (code, note) {
+            (Some(code), Some(note)) if errs.0.is_empty() => Ok(OrgRejection { code, note }),
             _ => Err(AppError::Validation(errs)),
         }
     }

@@ -242,6 +242,46 @@ impl RejectCode {
     }
 }
 
+str_enum!(
+    /// Why an administrator did not verify an organisation. The first five are offered; the
+    /// last three are the posting codes that API v1 also took for organisations, still read.
+    OrgRejectCode {
+        NameMismatch = "name_mismatch" ("名称与执照不符", "Name does not match the licence"),
+        UsccWrong = "uscc_wrong" ("信用代码有误", "Wrong credit code"),
+        NotInPark = "not_in_park" ("不属于本园区", "Not in this park"),
+        Incomplete = "incomplete" ("材料不全", "Documents incomplete"),
+        Other = "other" ("其他", "Other"),
+        Duplicate = "duplicate" ("重复注册", "Registered twice"),
+        NotEligible = "not_eligible" ("不符合条件", "Not eligible"),
+        Inappropriate = "inappropriate" ("内容不当", "Inappropriate"),
+    }
+);
+
+impl OrgRejectCode {
+    /// The codes a reject form offers.
+    pub const OFFERED: &'static [OrgRejectCode] = &[
+        OrgRejectCode::NameMismatch,
+        OrgRejectCode::UsccWrong,
+        OrgRejectCode::NotInPark,
+        OrgRejectCode::Incomplete,
+        OrgRejectCode::Other,
+    ];
+
+    /// The reason as the end of an English sentence ("Reason: the name does not match …").
+    pub fn reason_en(self) -> &'static str {
+        match self {
+            OrgRejectCode::NameMismatch => "the name does not match the business licence",
+            OrgRejectCode::UsccWrong => "the unified social credit code is wrong",
+            OrgRejectCode::NotInPark => "the company is not in this park",
+            OrgRejectCode::Incomplete => "the documents are incomplete",
+            OrgRejectCode::Other => "another reason",
+            OrgRejectCode::Duplicate => "the organisation is registered twice",
+            OrgRejectCode::NotEligible => "it does not meet the conditions",
+            OrgRejectCode::Inappropriate => "the content is inappropriate",
+        }
+    }
+}
+
 str_enum!(MatchStatus {
     Suggested = "suggested" ("系统推荐", "Suggested"),
     SmeInterested = "sme_interested" ("企业有意向", "SME interested"),
@@ -420,6 +460,7 @@ mod tests {
         check(PostingStatus::ALL);
         check(PostingAction::ALL);
         check(RejectCode::ALL);
+        check(OrgRejectCode::ALL);
         check(MatchStatus::ALL);
         check(DeclineCode::ALL);
         check(Purpose::ALL);

@@ -102,11 +102,19 @@ pub const MAIL_THRESHOLD: f64 = 0.60;
 pub const MAX_SUGGESTIONS: usize = 10;
 
 pub(crate) fn reason(code: &'static str, zh: String, en: String) -> Reason {
-    Reason { code, zh, en }
+    Reason {
+        code,
+        zh: wording::tidy_zh(&zh),
+        en,
+    }
 }
 
 pub(crate) fn broken(rule: &'static str, zh: String, en: String) -> Broken {
-    Broken { rule, zh, en }
+    Broken {
+        rule,
+        zh: wording::tidy_zh(&zh),
+        en,
+    }
 }
 
 #[cfg(test)]

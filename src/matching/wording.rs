@@ -70,3 +70,44 @@ pub fn join_zh<I: IntoIterator<Item = String>>(items: I) -> String {
 pub fn join_en<I: IntoIterator<Item = String>>(items: I) -> String {
     items.into_iter().collect::<Vec<_>>().join(", ")
 }
+
+/// A Chinese sentence without the spaces its parts were joined with between two Chinese
+/// characters (「不高于 期望的」 → 「不高于期望的」); the spaces beside numbers and Latin words stay
+/// (「最低年利率 4.10% 不高于期望的 4.50%」).
+pub fn tidy_zh(s: &str) -> String {
+    fn cjk(c: char) -> bool {
+        matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_cjk =
+            c == ' ' && i > 0 && chars.get(i + 1).is_some_and(|n| cjk(*n)) && cjk(chars[i - 1]);
+        if !between_cjk {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tidy_tests {
+    use super::tidy_zh;
+
+    #[test]
+    fn spaces_between_chinese_words_go_and_those_beside_numbers_stay() {
+        assert_eq!(
+            tidy_zh("最低年利率 4.10% 不高于 期望的 4.50%"),
+            "最低年利率 4.10% 不高于期望的 4.50%"
+        );
+        assert_eq!(
+            tidy_zh("期限 36 个月 在 12–60 个月 之内"),
+            "期限 36 个月在 12–60 个月之内"
+        );
+        assert_eq!(
+            tidy_zh("适用行业不包含 建筑业（产品面向：制造业）"),
+            "适用行业不包含建筑业（产品面向：制造业）"
+        );
+        assert_eq!(tidy_zh("serves Chengdu"), "serves Chengdu");
+    }
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Topic;
-use crate::domain::{Category, OutcomeGrade, PostingKind, RejectCode};
+use crate::domain::{Category, OrgRejectCode, OutcomeGrade, PostingKind, RejectCode};
 
 /// An organisation was verified.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct OrganizationMail {
 pub struct OrganizationRejectedMail {
     pub organization_id: i64,
     pub name: String,
-    pub reason_code: RejectCode,
+    pub reason_code: OrgRejectCode,
     pub note: Option<String>,
 }
 

@@ -6,13 +6,14 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::accounts::organization_view;
-use super::postings::{parse_rejection, views};
+use super::postings::views;
 use super::views::{AuditView, ListView, OrganizationView, PostingView};
 use super::{audit, Paging};
 use crate::auth::Actor;
 use crate::db::models::{AuditEntry, Organization, Posting};
 use crate::db::schema::{audit_log, organizations, postings};
 use crate::db::DbConn;
+use crate::domain::decisions::OrgRejection;
 use crate::domain::{OrgKind, OrgStatus, PostingStatus};
 use crate::error::{AppError, AppResult};
 use crate::notify::outbox;
@@ -93,7 +94,7 @@ pub fn reject_org(
 ) -> AppResult<OrganizationView> {
     let org = load_org(conn, id)?;
     require_verifier(actor, &org)?;
-    let r = &parse_rejection(&body?)?;
+    let r = &OrgRejection::parse(&body?)?;
     if OrgStatus::from_db(&org.status) == OrgStatus::Rejected {
         return Err(AppError::conflict(
             "该企业认证已被驳回",

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod matches;
 pub mod members;
+pub mod organizations;
 pub mod parks;
 mod permissions;
 pub mod postings;

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::db::models::{AuditEntry, Organization, Park, Posting, PostingEvent, User};
 use crate::domain::{
-    reference, Category, OrgKind, OrgRole, OrgSize, OrgStatus, ParkKind, ParkLevel, PostingAction,
-    PostingKind, PostingStatus, RejectCode, Role, UserStatus,
+    reference, Category, OrgKind, OrgRejectCode, OrgRole, OrgSize, OrgStatus, ParkKind, ParkLevel,
+    PostingAction, PostingKind, PostingStatus, RejectCode, Role, UserStatus,
 };
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -88,6 +88,15 @@ pub struct Rejection {
     pub note: Option<String>,
 }
 
+/// Why an organisation was not verified (`name_mismatch`, `uscc_wrong`, `not_in_park`,
+/// `incomplete`, `other`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrgRejectionView {
+    #[schema(value_type = String)]
+    pub reason_code: OrgRejectCode,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrganizationView {
     pub id: i64,
@@ -101,7 +110,7 @@ pub struct OrganizationView {
     pub size: OrgSize,
     pub employees: Option<i32>,
     pub status: OrgStatus,
-    pub rejection: Option<Rejection>,
+    pub rejection: Option<OrgRejectionView>,
     /// Only for the organisation's own users, admins, and (later) connected counterparts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
@@ -143,8 +152,8 @@ impl OrganizationView {
             size: OrgSize::from_db(&o.size),
             employees: o.employees,
             status: OrgStatus::from_db(&o.status),
-            rejection: o.reject_code.as_ref().map(|c| Rejection {
-                reason_code: RejectCode::from_db(c),
+            rejection: o.reject_code.as_ref().map(|c| OrgRejectionView {
+                reason_code: OrgRejectCode::from_db(c),
                 note: o.reject_note.clone(),
             }),
             contact: show_contact.then(|| Contact {

@@ -40,6 +40,8 @@ async fn a_provider_answers_a_need_from_its_page() {
         .published(&prov, &admin, "offer", construction_offer())
         .await;
 
+    // The matcher is done with these postings (it would otherwise pair them meanwhile).
+    app.drain_matching().await;
     let mut page = Page::new(&app);
     page.use_token(&prov);
     let shown = page.get(&format!("/needs/{need}")).await;
@@ -112,6 +114,7 @@ async fn an_sme_applies_to_an_offer_from_its_page_and_errors_stay_there_in_its_l
     let (sme, _) = app.verified_sme(&admin, PARK).await;
     let need = app.published(&sme, &admin, "need", financing_need()).await;
 
+    app.drain_matching().await;
     let mut page = Page::new(&app);
     page.use_token(&sme);
     let shown = page.get(&format!("/offers/{offer}?lang=en")).await;

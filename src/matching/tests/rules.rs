@@ -8,7 +8,7 @@ fn the_base_pairs_are_eligible_with_the_reasons_of_the_brief() {
     let reasons = check(&base_fin_need(), &base_fin_offer()).unwrap();
     let zh = |code| find(&reasons, code).unwrap().zh.clone();
     let en = |code| find(&reasons, code).unwrap().en.clone();
-    assert_eq!(zh("amount"), "贷款额度 100–2000万元 覆盖所需的 500万元");
+    assert_eq!(zh("amount"), "贷款额度 100–2000万元覆盖所需的 500万元");
     assert_eq!(
         en("amount"),
         "loans of 1,000,000–20,000,000 yuan cover the 5,000,000 yuan needed"

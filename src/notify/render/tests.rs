@@ -13,7 +13,7 @@ fn sample(kind: MailKind) -> Mail {
         MailKind::OrganizationRejected => Mail::OrganizationRejected(OrganizationRejectedMail {
             organization_id: 3,
             name: "绵阳精密机械有限公司".into(),
-            reason_code: RejectCode::Incomplete,
+            reason_code: crate::domain::OrgRejectCode::NameMismatch,
             note: Some("请上传营业执照".into()),
         }),
         MailKind::PostingApproved => Mail::PostingApproved(PostingMail {
@@ -236,8 +236,15 @@ fn content_is_what_the_mail_says() {
     assert!(p.text.contains("原因：重复发布"), "{}", p.text);
     assert!(!p.text.contains("说明"));
     let p = render_parts(&sample(MailKind::OrganizationRejected), &common(true)).unwrap();
-    assert!(p.text.contains("Reason: the information is incomplete"));
+    assert!(p
+        .text
+        .contains("Reason: the name does not match the business licence"));
     assert!(p.text.contains("Note: 请上传营业执照"));
+    assert!(
+        p.text.contains("https://pb.example/organization"),
+        "{}",
+        p.text
+    );
     let p = render_parts(&sample(MailKind::Escalation), &common(false)).unwrap();
     assert!(
         p.text.contains("2026-11-01") && p.text.contains("6 天"),

@@ -243,7 +243,9 @@ pub fn answer(
             } else {
                 scored.reasons
             };
-            let id: i64 = diesel::insert_into(matches::table)
+            // The matcher may make the same pair meanwhile: the pair is unique, and then the
+            // answer is given on its match.
+            let insert = diesel::insert_into(matches::table)
                 .values((
                     matches::need_id.eq(need.posting.id),
                     matches::offer_id.eq(offer.posting.id),
@@ -254,8 +256,18 @@ pub fn answer(
                     matches::created_at.eq(n),
                     matches::updated_at.eq(n),
                 ))
-                .returning(matches::id)
-                .get_result(conn)?;
+                .on_conflict((matches::need_id, matches::offer_id))
+                .do_nothing();
+            // `MultiConnection` has no upsert; both databases have the same one.
+            match conn {
+                DbConn::Sqlite(c) => insert.execute(c)?,
+                DbConn::Pg(c) => insert.execute(c)?,
+            };
+            let id: i64 = matches::table
+                .filter(matches::need_id.eq(need.posting.id))
+                .filter(matches::offer_id.eq(offer.posting.id))
+                .select(matches::id)
+                .first(conn)?;
             load_match(conn, id)?
         }
     };

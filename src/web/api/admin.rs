@@ -156,7 +156,7 @@ pub async fn verify_org(
     tag = "admin",
     summary = "Reject an organisation with a coded reason",
     params(("id" = i64, Path, description = "organization id")),
-    request_body = schemas::RejectBody,
+    request_body = schemas::OrgRejectBody,
     security(("bearer" = [])),
     responses((status = 200, body = crate::service::views::OrganizationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
 )]

@@ -45,6 +45,7 @@ pub mod matches;
 pub mod me;
 pub mod members;
 pub mod openapi;
+pub mod organizations;
 pub mod parks;
 pub mod postings;
 pub mod schemas;
@@ -84,6 +85,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/stats.csv", get().to(stats::csv))
         .route("/parks", get().to(parks::list))
         .route("/search", get().to(search::search))
+        .route("/organizations/me", get().to(organizations::mine))
+        .route("/organizations/me", patch().to(organizations::update))
+        .route(
+            "/organizations/me/resubmit",
+            post().to(organizations::resubmit),
+        )
         .route("/organizations/{id}", get().to(parks::organization))
         .route("/needs", get().to(postings::list_needs))
         .route("/needs", post().to(postings::create_need))

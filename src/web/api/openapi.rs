@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use super::{
-    accounts, admin, health, matches, me, members, parks, postings, schemas, search, stats,
-    synonyms,
+    accounts, admin, health, matches, me, members, organizations, parks, postings, schemas, search,
+    stats, synonyms,
 };
 use crate::error::AppError;
 
@@ -31,6 +31,7 @@ use crate::error::AppError;
         me::list_saved, me::create_saved, me::delete_saved, me::get_settings, me::put_settings,
         stats::json, stats::csv,
         parks::list, parks::create, parks::organization,
+        organizations::mine, organizations::update, organizations::resubmit,
         search::search,
         postings::list_needs, postings::create_need, postings::get_need, postings::update_need,
         postings::submit_need, postings::close_need,

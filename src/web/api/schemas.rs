@@ -10,8 +10,8 @@ use crate::domain::posting::{
     NeedFinancing, NeedRecruiting, NeedTraining, OfferFinancing, OfferRecruiting, OfferTraining,
 };
 use crate::domain::{
-    AlertFrequency, Category, CityCode, Industry, MatchEmails, OrgSize, ParkKind, ParkLevel,
-    PostingKind, RejectCode,
+    AlertFrequency, Category, CityCode, Industry, MatchEmails, OrgRejectCode, OrgSize, ParkKind,
+    ParkLevel, PostingKind, RejectCode,
 };
 use crate::service::views::{OrganizationView, UserView};
 
@@ -205,6 +205,34 @@ pub struct RejectBody {
     pub reason_code: RejectCode,
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
+}
+
+/// Rejecting an organisation: `other` needs a note. (`duplicate`, `not_eligible` and
+/// `inappropriate`, which v1 took from the posting codes, are still accepted.)
+#[derive(ToSchema)]
+pub struct OrgRejectBody {
+    pub reason_code: OrgRejectCode,
+    #[schema(min_length = 1, max_length = 1000)]
+    pub note: Option<String>,
+}
+
+/// Correcting one's own organisation: every field optional. Name, `uscc` and `park_id` change
+/// only while the organisation is not verified (409 otherwise); `park_id` is for SMEs.
+#[derive(ToSchema)]
+pub struct OrgPatchBody {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// 18 characters with a valid GB 32100 check character.
+    pub uscc: Option<String>,
+    pub park_id: Option<i64>,
+    pub industry: Option<Industry>,
+    pub size: Option<OrgSize>,
+    #[schema(minimum = 0, maximum = 10000000)]
+    pub employees: Option<i32>,
+    #[schema(min_length = 1, max_length = 50)]
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
 }
 
 /// An item of the moderation queue: an organisation view or a posting view, plus these fields.

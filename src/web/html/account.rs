@@ -146,14 +146,21 @@ async fn register(
     form: Form,
 ) -> AppResult<HttpResponse> {
     let mut body = form.to_json(REGISTRATION_FIELDS);
-    if body["role"] == "provider" {
+    let provider = body["role"] == "provider";
+    // The notice names who verifies the organisation.
+    let notice = if provider {
+        "registered_provider"
+    } else {
+        "registered"
+    };
+    if provider {
         // Platform companies serve every park; the form's park choice is for SMEs.
         if let Some(org) = body["organization"].as_object_mut() {
             org.remove("park_id");
         }
     }
     match sessions::register(&state, &body, &address).await {
-        Ok((session, _, _)) => Ok(start_session(&state, session, "/dashboard", "registered")),
+        Ok((session, _, _)) => Ok(start_session(&state, session, "/dashboard", notice)),
         Err(e) => {
             let mut f = form.state();
             f.values.remove("password");

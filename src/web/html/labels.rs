@@ -11,9 +11,14 @@ use crate::i18n::{beijing, Lang};
 const NOTICES: &[(&str, &str, &str)] = &[
     ("signed_in", "已登录。", "You are signed in."),
     ("signed_out", "已退出登录。", "You are signed out."),
-    ("registered", "注册成功。机构认证通过后即可发布；确认邮件已发送。", "Registered. You can publish once your organisation is verified; a confirmation email is on its way."),
+    ("registered", "注册成功。园区管理员认证贵企业后即可发布；确认邮件已发送。", "Registered. You can publish once your park's administrators have verified your company; a confirmation email is on its way."),
+    ("registered_provider", "注册成功。省平台管理员认证贵机构后即可发布；确认邮件已发送。", "Registered. You can publish once the provincial administrators have verified your organisation; a confirmation email is on its way."),
     ("saved", "已保存。", "Saved."),
-    ("submitted", "已提交，等待园区审核。", "Submitted: the park will review it."),
+    ("submitted", "已提交，等待园区审核。", "Submitted: the park's administrators will review it."),
+    ("submitted_offer", "已提交，等待省平台管理员审核。", "Submitted: the provincial administrators will review it."),
+    ("org_saved", "机构资料已保存。", "Your organisation's details are saved."),
+    ("org_resubmitted_sme", "已重新提交认证，等待园区管理员审核。", "Submitted again: the park's administrators will verify it."),
+    ("org_resubmitted_provider", "已重新提交认证，等待省平台管理员审核。", "Submitted again: the provincial administrators will verify it."),
     ("closed", "已关闭。", "Closed."),
     ("approved", "已审核通过。", "Approved."),
     ("rejected", "已驳回。", "Rejected."),
@@ -160,6 +165,15 @@ impl Labels {
             t.format("%-d %b %Y").to_string()
         } else {
             t.format("%Y年%-m月%-d日").to_string()
+        }
+    }
+
+    /// A calendar date (a start date), as the reader writes dates.
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        if self.en() {
+            d.format("%-d %b %Y").to_string()
+        } else {
+            d.format("%Y年%-m月%-d日").to_string()
         }
     }
 

@@ -15,6 +15,7 @@ mod dashboard;
 mod form;
 mod labels;
 mod members;
+mod organization;
 mod outcomes;
 mod posting_form;
 mod postings;
@@ -59,6 +60,7 @@ fn table(r: &mut Routes) {
     posting_form::routes(r);
     postings::routes(r);
     dashboard::routes(r);
+    organization::routes(r);
     admin::routes(r);
     synonyms::routes(r);
     members::routes(r);
@@ -154,6 +156,11 @@ impl Chrome {
         }
     }
 
+    /// A colon in the reader's script: full-width in Chinese, `: ` in English.
+    pub fn colon(&self) -> &'static str {
+        self.t("：", ": ")
+    }
+
     pub fn lang_tag(&self) -> &'static str {
         self.lang.as_str()
     }
@@ -191,6 +198,11 @@ impl Chrome {
 
     pub fn l(&self) -> Labels {
         Labels(self.lang)
+    }
+
+    /// Who verifies organisation `o`, in words (its park's administrators, or the province's).
+    pub fn verifier(&self, o: &crate::service::views::OrganizationView) -> String {
+        organization::verifier(self, o)
     }
 }
 

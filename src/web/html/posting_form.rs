@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::form::{fill, Form, FormState};
 use super::labels::{Int, Labels};
-use super::postings::posting_url;
+use super::postings::{posting_url, submitted};
 use super::{render, render_status, see_other, Chrome, Routes, SignedIn};
 use crate::auth::Actor;
 use crate::domain::posting::{Draft, DEFAULT_LIFETIME_DAYS, FORM_FIELDS};
@@ -192,7 +192,7 @@ async fn create(
             let notice = if p.status == PostingStatus::Draft {
                 "saved"
             } else {
-                "submitted"
+                submitted(p.kind)
             };
             Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
         }
@@ -260,7 +260,7 @@ async fn update(
     {
         Ok(p) => {
             let notice = if p.status == PostingStatus::PendingReview {
-                "submitted"
+                submitted(p.kind)
             } else {
                 "saved"
             };

@@ -47,6 +47,15 @@ pub fn posting_url(kind: PostingKind, id: i64) -> String {
     format!("/{}/{id}", kind.plural())
 }
 
+/// The notice after a posting is sent for review, naming who reviews it: a need its park's
+/// administrators, an offer the provincial administrators.
+pub fn submitted(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Need => "submitted",
+        PostingKind::Offer => "submitted_offer",
+    }
+}
+
 /// The posting a page path (`/needs/3`) shows, if it is a posting's page.
 pub fn posting_of_path(path: &str) -> Option<(PostingKind, i64)> {
     let rest = path.strip_prefix('/')?;
@@ -90,6 +99,45 @@ impl PostingPage {
 
     fn answer_chosen(&self, ch: &AnswerChoice) -> bool {
         self.answer_form.has(self.answer_key(), &ch.id.to_string())
+    }
+
+    /// For the owner: what happens next to the posting and who does it.
+    fn next_step(&self) -> Option<String> {
+        if !self.owner {
+            return None;
+        }
+        let en = self.c.en();
+        let park = self.p.park.as_ref().map(|p| p.name.as_str());
+        let reviewer = match (self.p.kind, park) {
+            (PostingKind::Need, Some(p)) if en => format!("the administrators of {p}"),
+            (PostingKind::Need, Some(p)) => format!("{p}管理员"),
+            (PostingKind::Need, None) => self.c.t("园区管理员", "the park's administrators").into(),
+            (PostingKind::Offer, _) => self
+                .c
+                .t("省平台管理员", "the provincial administrators")
+                .into(),
+        };
+        // The organisation is verified by the same people who review its postings.
+        let text = match self.p.status {
+            PostingStatus::PendingReview if !self.verified() => match en {
+                true => format!("Your organisation is not verified yet: once {reviewer} have verified it, they will review this posting."),
+                false => format!("贵机构尚未通过认证：{reviewer}认证贵机构后，才会审核此发布。"),
+            },
+            PostingStatus::PendingReview => match en {
+                true => format!("Waiting for {reviewer} to review it."),
+                false => format!("等待{reviewer}审核。"),
+            },
+            PostingStatus::Rejected => match en {
+                true => format!("Edit it and submit it again: {reviewer} will review it again."),
+                false => format!("请修改后重新提交，由{reviewer}重新审核。"),
+            },
+            PostingStatus::Draft => match en {
+                true => format!("A draft: once submitted, {reviewer} will review it."),
+                false => format!("草稿：提交后由{reviewer}审核。"),
+            },
+            _ => return None,
+        };
+        Some(text)
     }
 
     fn may_answer_with_any(&self) -> bool {
@@ -367,7 +415,7 @@ async fn owner_action(
             return show_page(&state, c, id, kind, Shown::problem(status, text)).await;
         }
     };
-    let notice = if close { "closed" } else { "submitted" };
+    let notice = if close { "closed" } else { submitted(p.kind) };
     Ok(see_other(&posting_url(p.kind, p.id), Some(notice)))
 }
 

@@ -35,6 +35,7 @@ async fn a_provider_answers_a_need_from_its_page() {
         .published(&prov, &admin, "offer", financing_offer())
         .await;
 
+    app.drain_matching().await;
     let b = Browser::start(&app.base, Size::Phone, "zh-CN").await;
     sign_in(&b, &email_of(&reg)).await;
     b.goto(&format!("/needs/{need}")).await;
@@ -74,6 +75,7 @@ async fn an_sme_applies_to_an_offer_from_its_page() {
     .await;
     let need = app.published(&sme, &admin, "need", financing_need()).await;
 
+    app.drain_matching().await;
     let b = Browser::start(&app.base, Size::Phone, "zh-CN").await;
     sign_in(&b, &email_of(&reg)).await;
     b.goto(&format!("/offers/{offer}")).await;

@@ -22,6 +22,7 @@
 mod answering;
 mod each_side;
 mod journeys;
+mod organization;
 mod smoke;
 
 use std::future::Future;
