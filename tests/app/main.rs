@@ -24,5 +24,6 @@ mod reference;
 mod robustness;
 mod search;
 mod security;
+mod todo;
 mod visibility;
 mod withdrawal;
