@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod faults;
 mod hostile;
+mod interest;
 mod logs;
 mod mail;
 mod matching;

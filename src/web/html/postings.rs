@@ -10,7 +10,7 @@ use super::form::Form;
 use super::labels::Labels;
 use super::{render, see_other, Chrome, Routes, SignedIn};
 use crate::auth::Actor;
-use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::decisions::{Answer, Decline, Interest, Outcome};
 use crate::domain::posting::Details;
 use crate::domain::transitions::PostingMove;
 use crate::domain::{
@@ -335,13 +335,19 @@ async fn match_action(
         "outcome" => "outcome",
         _ => return Err(AppError::NotFound),
     };
-    state
+    let m = state
         .tx(move |conn| match action.as_str() {
-            "interest" => matches::interest(conn, &a, id, now, lang),
+            "interest" => matches::interest(conn, &a, id, Interest::parse(&body), now, lang),
             "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
             _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
         .await?;
+    // The second side's yes connects both: say so (the contact is on the page).
+    let notice = if notice == "interest" && m.status == MatchStatus::Connected {
+        "connected"
+    } else {
+        notice
+    };
     Ok(see_other(&back, Some(notice)))
 }
 
