@@ -101,6 +101,14 @@ async fn a_colleague_is_invited_and_signs_in_in_chinese_on_a_phone() {
     assert!(!owner.text().await.contains("王芳"));
     b.goto("/dashboard").await;
     assert_eq!(b.current_path().await, "/login");
+    // The same pages in English pass axe too.
+    owner.goto("/organization/members?lang=en").await;
+    owner.wait_for_text("Invite a colleague").await;
+    record(&owner, "members-en").await;
+    b.goto(&format!("/invitation?token={token}&lang=en")).await;
+    b.wait_for_text("This invitation link is invalid, used or expired")
+        .await;
+    record(&b, "invitation-spent-en").await;
     owner.close().await;
     b.close().await;
 }
@@ -189,6 +197,14 @@ async fn an_outcome_is_reported_by_one_side_and_confirmed_by_the_other_in_chines
     assert!(!p.text().await.contains("更正对接结果"));
     let (_, stats) = app.get("/api/v1/admin/stats", Some(&platform)).await;
     assert_eq!(stats["confirmed"]["hires"], 6);
+    // The statistics page shows the confirmed figure apart.
+    let admin = Browser::start(&app.base, Size::Desktop, "zh-CN").await;
+    let (_, me) = app.get("/api/v1/me", Some(&platform)).await;
+    sign_in(&admin, me["user"]["email"].as_str().unwrap(), PASSWORD).await;
+    admin.goto("/admin/stats").await;
+    admin.wait_for_text("双方确认 6 / 0").await;
+    record(&admin, "stats-confirmed-zh").await;
+    admin.close().await;
     p.close().await;
     s.close().await;
 }
