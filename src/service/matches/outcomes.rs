@@ -195,8 +195,8 @@ fn for_the_other_side(m: &MatchRow, me: Party) -> AppResult<()> {
 
 fn sides(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<(MatchRow, Side, Party)> {
     let m = load_match(conn, id)?;
-    let (need, _offer) = match_sides(conn, &m)?;
-    let me = party(actor, &need, &_offer)?;
+    let (need, offer) = match_sides(conn, &m)?;
+    let me = party(actor, &need, &offer)?;
     Ok((m, need, me))
 }
 
