@@ -126,6 +126,8 @@ diesel::table! {
         outcome_confirmed_by -> Nullable<BigInt>,
         outcome_disputed_at -> Nullable<Timestamp>,
         outcome_dispute_note -> Nullable<Text>,
+        sme_note -> Nullable<Text>,
+        provider_note -> Nullable<Text>,
     }
 }
 

@@ -122,18 +122,24 @@ impl Decline {
     }
 }
 
-/// `{note?}`: why the other side disputes a reported outcome.
-pub struct Dispute {
+/// `{note?}`: a side's note with its interest (shown to the other side), or why it disputes a
+/// reported outcome.
+pub struct Remark {
     pub note: Option<String>,
 }
 
-impl Dispute {
-    pub fn parse(body: &Value) -> AppResult<Dispute> {
+/// `POST /matches/{id}/outcome/dispute`.
+pub type Dispute = Remark;
+/// `POST /matches/{id}/interest`.
+pub type Interest = Remark;
+
+impl Remark {
+    pub fn parse(body: &Value) -> AppResult<Remark> {
         let o = Obj::root(body)?;
         let mut errs = FieldErrors::new();
         let note = o.parse_opt_str("note", &mut errs, |s| parse_text(s, 1000));
         errs.into_result()?;
-        Ok(Dispute {
+        Ok(Remark {
             note: note.flatten(),
         })
     }

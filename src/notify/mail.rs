@@ -87,6 +87,12 @@ pub struct MatchConnectedMail {
     pub match_id: i64,
     pub need_title: String,
     pub offer_title: String,
+    /// What the other side wrote with its interest.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The recipient's posting page (`/needs/7#matches`), where the match and the contact are.
+    #[serde(default)]
+    pub own_path: Option<String>,
     pub counterpart: Counterpart,
 }
 

@@ -494,6 +494,13 @@ pub fn reactivate(
             "this user is not suspended",
         ));
     }
+    // A member its organisation's owner removed is not the platform's to bring back.
+    if user.org_role.as_deref() == Some(OrgRole::Removed.as_str()) {
+        return Err(AppError::conflict(
+            "该账号已被所在机构的负责人移除，不能恢复",
+            "this member was removed by its organisation's owner and cannot be reactivated",
+        ));
+    }
     diesel::update(users::table.find(user_id))
         .set((users::status.eq("active"), users::updated_at.eq(now)))
         .execute(conn)?;

@@ -489,12 +489,12 @@ pub async fn accept_invitation(
 /// owner only; the owner cannot be removed (the organisation keeps exactly one).
 pub fn remove(conn: &mut DbConn, actor: &Actor, user_id: i64, now: NaiveDateTime) -> AppResult<()> {
     let org = require_owner(conn, actor)?;
-    let target: Option<(Option<i64>, Option<String>, String)> = users::table
+    let target: Option<(Option<i64>, Option<String>)> = users::table
         .find(user_id)
-        .select((users::organization_id, users::org_role, users::status))
+        .select((users::organization_id, users::org_role))
         .first(conn)
         .optional()?;
-    let Some((Some(target_org), role, status)) = target else {
+    let Some((Some(target_org), role)) = target else {
         return Err(AppError::NotFound);
     };
     let role = role.as_deref().map(OrgRole::from_db);
@@ -507,7 +507,6 @@ pub fn remove(conn: &mut DbConn, actor: &Actor, user_id: i64, now: NaiveDateTime
             "the owner cannot be removed: an organisation always keeps its one owner",
         ));
     }
-    let _ = UserStatus::from_db(&status);
     diesel::update(users::table.find(user_id))
         .set((
             users::org_role.eq(OrgRole::Removed.as_str()),

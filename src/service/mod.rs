@@ -15,6 +15,7 @@ pub mod searching;
 pub mod sessions;
 pub mod stats;
 pub mod synonyms;
+pub mod todo;
 pub mod views;
 pub mod withdrawal;
 

@@ -189,6 +189,15 @@ async fn the_owner_invites_a_colleague_who_joins_and_is_removed() {
         .get("/api/v1/organizations/me/members", Some(&owner))
         .await;
     assert_eq!(list["total"], 1);
+    // Nor does a platform admin bring a removed member back.
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/admin/users/{member_id}/reactivate"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
 
     let (_, log) = app.get("/api/v1/admin/audit-log", Some(&admin)).await;
     let done = actions(&log);

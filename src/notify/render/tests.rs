@@ -63,6 +63,8 @@ fn sample(kind: MailKind) -> Mail {
             match_id: 1,
             need_title: "设备更新贷款".into(),
             offer_title: "设备贷".into(),
+            note: Some("我行可在两周内完成授信审批".into()),
+            own_path: Some("/needs/7#matches".into()),
             counterpart: Counterpart {
                 organization_name: "担保公司".into(),
                 contact_name: Some("李娜".into()),

@@ -12,7 +12,7 @@ use super::{load_match, match_sides, MatchRow, Side};
 use crate::auth::Actor;
 use crate::db::schema::matches;
 use crate::db::DbConn;
-use crate::domain::decisions::{Answer, Decline};
+use crate::domain::decisions::{Answer, Decline, Interest};
 use crate::domain::transitions::MatchMove;
 use crate::domain::{MatchEmails, MatchStatus, OrgStatus, PostingKind, PostingStatus, Role};
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
@@ -88,12 +88,25 @@ fn mark_interest(
             Some(m.provider_interested_at.unwrap_or(now)),
         ),
     };
+    // A side's note with its interest is kept for the other side to read.
+    let (sme_note, provider_note) = match side {
+        Party::Sme => (
+            note.map(String::from).or(m.sme_note.clone()),
+            m.provider_note.clone(),
+        ),
+        Party::Provider => (
+            m.sme_note.clone(),
+            note.map(String::from).or(m.provider_note.clone()),
+        ),
+    };
     diesel::update(matches::table.find(m.id))
         .set((
             matches::sme_interested_at.eq(sme_at),
             matches::provider_interested_at.eq(provider_at),
             matches::status.eq(next.as_str()),
             matches::connected_at.eq((next == MatchStatus::Connected).then_some(now)),
+            matches::sme_note.eq(sme_note.as_deref()),
+            matches::provider_note.eq(provider_note.as_deref()),
             matches::updated_at.eq(now),
         ))
         .execute(conn)?;
@@ -110,10 +123,18 @@ fn mark_interest(
     )?;
     if next == MatchStatus::Connected {
         for (me, other) in [(need, offer), (offer, need)] {
+            // The note the other side wrote with its interest.
+            let other_note = if other.posting.id == need.posting.id {
+                sme_note.clone()
+            } else {
+                provider_note.clone()
+            };
             let mail = Mail::MatchConnected(MatchConnectedMail {
                 match_id: m.id,
                 need_title: need.posting.title.clone(),
                 offer_title: offer.posting.title.clone(),
+                note: other_note,
+                own_path: Some(format!("/{}/{}#matches", me.kind().plural(), me.posting.id)),
                 counterpart: Counterpart {
                     organization_name: other.org.name.clone(),
                     contact_name: other.org.contact_name.clone(),
@@ -151,10 +172,13 @@ fn mark_interest(
     Ok(())
 }
 
+/// `interest` is the parsed body (`{note?}`), looked at only once the caller is one of the two
+/// sides.
 pub fn interest(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
+    interest: AppResult<Interest>,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> AppResult<MatchView> {
@@ -162,7 +186,17 @@ pub fn interest(
     let (need, offer) = match_sides(conn, &m)?;
     let side = party(actor, &need, &offer)?;
     require_verified(actor)?;
-    mark_interest(conn, actor, &m, &need, &offer, side, None, now.naive_utc())?;
+    let Interest { note } = interest?;
+    mark_interest(
+        conn,
+        actor,
+        &m,
+        &need,
+        &offer,
+        side,
+        note.as_deref(),
+        now.naive_utc(),
+    )?;
     get(conn, actor, id, lang)
 }
 

@@ -63,6 +63,8 @@ pub struct MatchRow {
     pub outcome_confirmed_by: Option<i64>,
     pub outcome_disputed_at: Option<NaiveDateTime>,
     pub outcome_dispute_note: Option<String>,
+    pub sme_note: Option<String>,
+    pub provider_note: Option<String>,
 }
 
 /// A match just made: its id, the other posting and the score.

@@ -187,7 +187,7 @@ fn for_the_other_side(m: &MatchRow, me: Party) -> AppResult<()> {
     // Outcomes reported before confirmation existed name no side: either side may confirm.
     if m.outcome_reported_side.as_deref() == Some(side_of(me).as_str()) {
         return Err(AppError::Forbidden(
-            "the side that reported an outcome cannot confirm or dispute it: the other side does / 结果须由对方确认",
+            "the side that reported an outcome cannot confirm or dispute it: the other side does",
         ));
     }
     Ok(())
@@ -195,8 +195,8 @@ fn for_the_other_side(m: &MatchRow, me: Party) -> AppResult<()> {
 
 fn sides(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<(MatchRow, Side, Party)> {
     let m = load_match(conn, id)?;
-    let (need, _offer) = match_sides(conn, &m)?;
-    let me = party(actor, &need, &_offer)?;
+    let (need, offer) = match_sides(conn, &m)?;
+    let me = party(actor, &need, &offer)?;
     Ok((m, need, me))
 }
 

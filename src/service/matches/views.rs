@@ -58,6 +58,9 @@ pub struct MatchView {
     pub sme_interested_at: Option<DateTime<Utc>>,
     pub provider_interested_at: Option<DateTime<Utc>>,
     pub connected_at: Option<DateTime<Utc>>,
+    /// What each side wrote with its interest, for the other side.
+    pub sme_note: Option<String>,
+    pub provider_note: Option<String>,
     /// `{reason_code, note}` once declined.
     #[schema(value_type = Option<Object>)]
     pub decline: Option<DeclineView>,
@@ -169,6 +172,8 @@ fn view(m: &MatchRow, need: &Side, offer: &Side, actor: &Actor, lang: Lang) -> M
         sme_interested_at: m.sme_interested_at.map(utc),
         provider_interested_at: m.provider_interested_at.map(utc),
         connected_at: m.connected_at.map(utc),
+        sme_note: m.sme_note.clone(),
+        provider_note: m.provider_note.clone(),
         decline: m.decline_code.as_ref().map(|c| DeclineView {
             reason_code: DeclineCode::from_db(c),
             note: m.decline_note.clone(),

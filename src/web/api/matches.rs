@@ -3,7 +3,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::ok;
 use super::schemas;
 use crate::auth::{Actor, AuthUser, ProviderOnly, Require, SmeOnly};
-use crate::domain::decisions::{Answer, Decline, Dispute, Outcome};
+use crate::domain::decisions::{Answer, Decline, Dispute, Interest, Outcome};
 use crate::domain::PostingKind;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -135,20 +135,24 @@ pub async fn get(
     path = "/api/v1/matches/{id}/interest",
     tag = "matches",
     summary = "Say your side is interested; both sides interested = connected",
+    description = "The body is optional: `{note?}` (up to 1,000 characters) is shown to the other side, in the match (`sme_note` / `provider_note`) and in its mail. When both sides are interested the match is `connected` (已对接) and both are mailed the other's contact.",
     params(("id" = i64, Path, description = "match id")),
+    request_body(content = Option<schemas::InterestBody>),
     security(("bearer" = [])),
-    responses((status = 200, body = crate::service::matches::MatchView), (status = 401), (status = 403), (status = 404), (status = 409))
+    responses((status = 200, body = crate::service::matches::MatchView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415), (status = 422))
 )]
 pub async fn interest(
     req: HttpRequest,
     state: web::Data<AppState>,
     AuthUser(a): AuthUser,
     id: web::Path<i64>,
+    body: RawBody,
 ) -> AppResult<HttpResponse> {
     let lang = Lang::of_request(&req);
     let (id, now) = (id.into_inner(), state.clock.now());
+    let interest = body.json_or_empty().and_then(|b| Interest::parse(&b));
     Ok(ok(state
-        .tx(move |c| matches::interest(c, &a, id, now, lang))
+        .tx(move |c| matches::interest(c, &a, id, interest, now, lang))
         .await?))
 }
 

@@ -52,6 +52,7 @@ pub mod schemas;
 pub mod search;
 pub mod stats;
 pub mod synonyms;
+pub mod todo;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -156,7 +157,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/matches/{id}/outcome/dispute",
             post().to(matches::dispute_outcome),
-        );
+        )
+        .route("/me/todo", get().to(todo::get));
 }
 
 pub fn ok<T: Serialize>(v: T) -> HttpResponse {

@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 
 use super::{
     accounts, admin, health, matches, me, members, organizations, parks, postings, schemas, search,
-    stats, synonyms,
+    stats, synonyms, todo,
 };
 use crate::error::AppError;
 
@@ -45,6 +45,7 @@ use crate::error::AppError;
         admin::approve_offer, admin::reject_offer, admin::audit_log, admin::outbox,
         synonyms::list, synonyms::add, synonyms::remove,
         members::list, members::invite, members::remove, members::lookup, members::accept,
+        todo::get,
         health::healthz, health::readyz, crate::web::observe::metrics,
         crate::web::unsubscribe::unsubscribe,
         json_document, docs_page, docs_css,

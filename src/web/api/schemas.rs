@@ -374,6 +374,13 @@ pub enum OutcomeResult {
 }
 
 #[derive(ToSchema)]
+pub struct InterestBody {
+    /// For the other side: shown in the match and in its mail.
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+#[derive(ToSchema)]
 pub struct DisputeBody {
     /// What is wrong with the reported outcome, for the side that reported it.
     #[schema(max_length = 1000)]

@@ -8,6 +8,7 @@ use super::{render, see_other, Chrome, Routes, SignedIn};
 use crate::domain::{OrgStatus, PostingKind, PostingStatus, Role};
 use crate::error::AppResult;
 use crate::service::postings::{self, ListFilter};
+use crate::service::todo::{self, Todo};
 use crate::service::views::{OrganizationView, PostingView};
 use crate::service::{accounts, Paging};
 use crate::state::AppState;
@@ -23,6 +24,7 @@ struct DashboardPage {
     kind: PostingKind,
     org: Option<OrganizationView>,
     postings: Vec<PostingView>,
+    todo: Todo,
 }
 
 async fn dashboard(
@@ -34,8 +36,9 @@ async fn dashboard(
         Role::Provider => PostingKind::Offer,
         Role::ParkAdmin | Role::PlatformAdmin => return Ok(see_other("/admin", None)),
     };
-    let (org, postings) = state
+    let (org, postings, todo) = state
         .db(move |conn| {
+            let todo = todo::todo(conn, &a)?;
             let (_, org) = accounts::me(conn, a.user_id)?;
             let filter = ListFilter {
                 mine: true,
@@ -51,7 +54,7 @@ async fn dashboard(
             for p in &mut list {
                 p.timeline = Some(postings::timeline(conn, p.id)?);
             }
-            Ok((org, list))
+            Ok((org, list, todo))
         })
         .await?;
     render(DashboardPage {
@@ -59,5 +62,6 @@ async fn dashboard(
         kind,
         org,
         postings,
+        todo,
     })
 }

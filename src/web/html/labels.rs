@@ -24,6 +24,7 @@ const NOTICES: &[(&str, &str, &str)] = &[
     ("rejected", "已驳回。", "Rejected."),
     ("verified", "机构已认证。", "Organisation verified."),
     ("interest", "已表达合作意向，对方会收到通知。", "Interest sent: the other side has been told."),
+    ("connected", "已对接：双方都有合作意向，对方的联系方式见下方。", "Connected: both sides are interested; the other side's contact is below."),
     ("declined", "已婉拒。", "Declined."),
     ("outcome", "已记录对接结果，等待对方确认。谢谢！", "Outcome recorded: the other side is asked to confirm it. Thank you!"),
     ("outcome_confirmed", "已确认对接结果。", "Outcome confirmed."),

@@ -120,7 +120,7 @@ async fn invitation_view(
         Err(e @ AppError::Validation(_)) => {
             let mut g = FormState::new();
             g.absorb(e, c.lang)?;
-            f.message = g.errors.remove("token").or(g.message);
+            f.message = g.errors.remove("token").or(g.message).map(sentence);
             None
         }
         Err(e) => return Err(e),
@@ -169,9 +169,18 @@ async fn accept(
             let token = f.v("token").to_string();
             let mut page = invitation_view(&state, c, token, f).await?;
             if page.f.message.is_none() {
-                page.f.message = token_problem;
+                page.f.message = token_problem.map(sentence);
             }
             render_status(status, page)
         }
+    }
+}
+
+/// A field's problem ("this invitation link is invalid…") as a sentence at the top of a page.
+fn sentence(s: String) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => s,
     }
 }

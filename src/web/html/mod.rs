@@ -140,6 +140,8 @@ pub struct Chrome {
     /// The request path and query without `lang=`, for the language switch.
     pub here: String,
     pub notice: Option<&'static str>,
+    /// How many things wait for the signed-in organisation (the header's to-do count).
+    pub todo: Option<i64>,
 }
 
 impl Chrome {
@@ -219,12 +221,24 @@ impl FromRequest for Chrome {
             let notice = req
                 .cookie(NOTICE_COOKIE)
                 .and_then(|c| labels::notice(c.value()));
+            let todo = match (&actor, req.app_data::<web::Data<AppState>>()) {
+                (Some(a), Some(state)) if matches!(a.role, Role::Sme | Role::Provider) => {
+                    let a = a.clone();
+                    // The header never fails a page: without the count it still renders.
+                    state
+                        .db(move |c| crate::service::todo::count(c, &a))
+                        .await
+                        .ok()
+                }
+                _ => None,
+            };
             Ok(Chrome {
                 lang: Lang::of_request(&req),
                 actor,
                 csrf: csrf::token_of(&req),
                 here,
                 notice,
+                todo,
             })
         })
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::form::{problem_text, Form, FormState};
 use super::labels::Labels;
 use super::{render_status, see_other, Chrome, Routes, SignedIn};
-use crate::domain::decisions::{Answer, Decline, Outcome};
+use crate::domain::decisions::{Answer, Decline, Interest, Outcome};
 use crate::domain::posting::Details;
 use crate::domain::transitions::PostingMove;
 use crate::domain::{
@@ -475,13 +475,21 @@ async fn match_action(
     };
     let done = state
         .tx(move |conn| match action.as_str() {
-            "interest" => matches::interest(conn, &a, id, now, lang),
+            "interest" => matches::interest(conn, &a, id, Interest::parse(&body), now, lang),
             "decline" => matches::decline(conn, &a, id, Decline::parse(&body), now, lang),
             _ => matches::outcome(conn, &a, id, Outcome::parse(&body), now, lang),
         })
         .await;
     match (done, posting_of_path(&back)) {
-        (Ok(_), _) => Ok(see_other(&back, Some(notice))),
+        (Ok(m), _) => {
+            // The second side's yes connects both: say so (the contact is on the page).
+            let notice = if notice == "interest" && m.status == MatchStatus::Connected {
+                "connected"
+            } else {
+                notice
+            };
+            Ok(see_other(&back, Some(notice)))
+        }
         // Refused: the posting's page it came from again, saying why at the top.
         (Err(e), Some((kind, posting))) => {
             let (status, text) = problem_text(e, lang)?;

@@ -101,6 +101,14 @@ async fn a_colleague_is_invited_and_signs_in_in_chinese_on_a_phone() {
     assert!(!owner.text().await.contains("王芳"));
     b.goto("/dashboard").await;
     assert_eq!(b.current_path().await, "/login");
+    // The same pages in English pass axe too.
+    owner.goto("/organization/members?lang=en").await;
+    owner.wait_for_text("Invite a colleague").await;
+    record(&owner, "members-en").await;
+    b.goto(&format!("/invitation?token={token}&lang=en")).await;
+    b.wait_for_text("This invitation link is invalid, used or expired")
+        .await;
+    record(&b, "invitation-spent-en").await;
     owner.close().await;
     b.close().await;
 }
@@ -142,19 +150,32 @@ async fn an_outcome_is_reported_by_one_side_and_confirmed_by_the_other_in_chines
         .get(&format!("/api/v1/needs/{need}/matches"), Some(&sme))
         .await;
     let m = list["items"][0]["id"].as_i64().expect("a match");
-    for who in [&sme, &prov] {
-        app.post(
-            &format!("/api/v1/matches/{m}/interest"),
-            Some(who),
-            serde_json::json!({}),
-        )
+    app.post(
+        &format!("/api/v1/matches/{m}/interest"),
+        Some(&prov),
+        serde_json::json!({"note": "本月 20 日有专场招聘会"}),
+    )
+    .await;
+
+    // The SME reads the provider's note and says yes on its need's page, with a note of its own:
+    // the page says both are connected (已对接) and shows the provider's contact.
+    let s = Browser::start(&app.base, Size::Phone, "zh-CN").await;
+    sign_in(&s, sme_reg["user"]["email"].as_str().unwrap(), PASSWORD).await;
+    s.goto(&format!("/needs/{need}")).await;
+    s.wait_for_text("本月 20 日有专场招聘会").await;
+    s.fill("给对方的留言（可选）", "请优先推荐有 FANUC 经验的")
         .await;
-    }
+    s.click_button("有意向，联系对方").await;
+    s.wait_for_text("已对接：双方都有合作意向").await;
+    let text = s.text().await;
+    assert!(text.contains("对方联系人"), "{text}");
+    assert!(text.contains("张伟"), "{text}");
 
     let p = Browser::start(&app.base, Size::Phone, "zh-CN").await;
     sign_in(&p, prov_reg["user"]["email"].as_str().unwrap(), PASSWORD).await;
     p.goto(&format!("/offers/{offer}")).await;
     p.wait_for_text("报告对接结果").await;
+    assert!(p.text().await.contains("请优先推荐有 FANUC 经验的"));
     p.fill("录用人数", "6").await;
     p.click_button("提交结果").await;
     p.wait_for_text("等待对方确认").await;
@@ -163,8 +184,6 @@ async fn an_outcome_is_reported_by_one_side_and_confirmed_by_the_other_in_chines
     assert!(text.contains("录用 6 人（需求 10 人）"), "{text}");
     record(&p, "outcome-reported-zh").await;
 
-    let s = Browser::start(&app.base, Size::Phone, "zh-CN").await;
-    sign_in(&s, sme_reg["user"]["email"].as_str().unwrap(), PASSWORD).await;
     s.goto(&format!("/needs/{need}")).await;
     s.wait_for_text("待对方确认").await;
     assert!(s.text().await.contains("录用 6 人（需求 10 人）"));
@@ -178,6 +197,14 @@ async fn an_outcome_is_reported_by_one_side_and_confirmed_by_the_other_in_chines
     assert!(!p.text().await.contains("更正对接结果"));
     let (_, stats) = app.get("/api/v1/admin/stats", Some(&platform)).await;
     assert_eq!(stats["confirmed"]["hires"], 6);
+    // The statistics page shows the confirmed figure apart.
+    let admin = Browser::start(&app.base, Size::Desktop, "zh-CN").await;
+    let (_, me) = app.get("/api/v1/me", Some(&platform)).await;
+    sign_in(&admin, me["user"]["email"].as_str().unwrap(), PASSWORD).await;
+    admin.goto("/admin/stats").await;
+    admin.wait_for_text("双方确认 6 / 0").await;
+    record(&admin, "stats-confirmed-zh").await;
+    admin.close().await;
     p.close().await;
     s.close().await;
 }

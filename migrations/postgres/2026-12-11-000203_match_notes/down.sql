@@ -1,0 +1,2 @@
+ALTER TABLE matches DROP COLUMN provider_note;
+ALTER TABLE matches DROP COLUMN sme_note;
