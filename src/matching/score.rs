@@ -251,9 +251,10 @@ fn subject_reason(need: &NeedSide, m: &Meaning) -> Option<Reason> {
 /// and 0.30 service fit; for training, 0.40 capacity fit, 0.25 format (exact 1, through
 /// `either` 0.7) and 0.35 fee.
 ///
-/// A training course or a recruiting service about something else than the need scores 0 (it
-/// is not a match, whatever its fields); a financing product for another purpose, or subjects
-/// that only share a part (`PART_LINK`), score below `MAIL_THRESHOLD` (listed, never mailed). A pair that is not eligible scores 0 with no reasons.
+/// A training course, a recruiting service or a financing product about something else than
+/// the need (another topic, other positions, another purpose) scores 0: it is not a match,
+/// whatever its fields. Subjects that only share a part (`PART_LINK`) score below
+/// `MAIL_THRESHOLD`: listed, never mailed. A pair that is not eligible scores 0 with no reasons.
 /// The reasons: what the subjects share first, then the eligibility reasons.
 pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
     let zero = Scored {
@@ -264,17 +265,16 @@ pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
         return zero;
     };
     let m = meaning(vocab, need, offer);
-    let financing = matches!(need.details, Details::NeedFinancing(_));
-    if m == Meaning::Unrelated && !financing {
+    if m == Meaning::Unrelated {
         return zero;
     }
     let mut raw = MEANING_WEIGHT * m.value()
         + FIELDS_WEIGHT * fields_fit(need, offer).clamp(0.0, 1.0)
         + SPECIFICITY_WEIGHT * specificity(need, offer);
-    // Another purpose, or only a part of the subject in common (a 焊工 course that also leads
-    // to a 特种作业 certificate, for a 电工证 need): listed, never mailed.
+    // Only a part of the subject in common (a 焊工 course that also leads to a 特种作业
+    // certificate, for a 电工证 need): listed, never mailed.
     let part_only = matches!(m, Meaning::Related { strength, .. } if strength <= PART_LINK);
-    if m == Meaning::Unrelated || part_only {
+    if part_only {
         raw = raw.min(MAIL_THRESHOLD - 0.01);
     }
     let mut reasons: Vec<Reason> = subject_reason(need, &m).into_iter().collect();
