@@ -15,6 +15,8 @@ const MATCHING: &str = include_str!("../reference/vocabulary/matching.txt");
 /// How much a link counts when one subject names a part of the other (电工 in 低压电工证,
 /// 数控 in 数控车工) rather than the same thing.
 pub const PART_LINK: f64 = 0.5;
+/// How much a link counts between two concepts a `related` line of `matching.txt` joins.
+pub const RELATED_LINK: f64 = 0.9;
 /// How much a subject read from a title counts beside one from a structured field.
 pub const TITLE_WEIGHT: f64 = 0.7;
 
@@ -22,14 +24,18 @@ pub const TITLE_WEIGHT: f64 = 0.7;
 struct Sections {
     service: HashSet<String>,
     general: HashSet<String>,
+    industry: HashSet<String>,
     purposes: Vec<(String, HashSet<String>)>,
+    related: Vec<HashSet<String>>,
 }
 
 static SECTIONS: LazyLock<Sections> = LazyLock::new(|| {
     let mut s = Sections {
         service: HashSet::new(),
         general: HashSet::new(),
+        industry: HashSet::new(),
         purposes: Vec::new(),
+        related: Vec::new(),
     };
     for line in MATCHING.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
@@ -45,6 +51,8 @@ static SECTIONS: LazyLock<Sections> = LazyLock::new(|| {
         match section.trim() {
             "service" => s.service.extend(keys),
             "general" => s.general.extend(keys),
+            "industry" => s.industry.extend(keys),
+            "related" => s.related.push(keys),
             p => {
                 if let Some(code) = p.strip_prefix("purpose.") {
                     s.purposes.push((code.to_string(), keys));
@@ -151,10 +159,18 @@ fn part_worthy(vocab: &Vocabulary, k: &str) -> bool {
     (cjk >= 2 || (cjk == 0 && k.len() >= 3)) && !vocab.is_generic(k)
 }
 
-/// 1 for the same thing, `PART_LINK` when a term of one contains a term of the other whole.
+/// 1 for the same thing, `RELATED_LINK` for two concepts a `related` line joins, `PART_LINK`
+/// when a term of one contains a term of the other whole.
 fn link(vocab: &Vocabulary, a: &Subject, b: &Subject) -> f64 {
     if a.canonical == b.canonical {
         return 1.0;
+    }
+    if SECTIONS
+        .related
+        .iter()
+        .any(|r| r.contains(&a.canonical) && r.contains(&b.canonical))
+    {
+        return RELATED_LINK;
     }
     let contains = |x: &Subject, y: &Subject| {
         x.terms.iter().any(|tx| {
@@ -221,6 +237,7 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
             mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
             mentioned(vocab, offer.title, 1.0, &mut theirs);
             mentioned(vocab, offer.description, TITLE_WEIGHT, &mut theirs);
+            theirs.retain(|t| !SECTIONS.industry.contains(&t.canonical));
             // A position the vocabulary does not know, named whole in the offer's title.
             for p in &n.positions {
                 let k = key(&p.title);
@@ -276,5 +293,35 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
             }
         }
         _ => Meaning::Unrelated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_in_matching_txt_is_a_concept_of_the_vocabulary() {
+        let v = Vocabulary::shipped();
+        let s = &*SECTIONS;
+        let all = s
+            .service
+            .iter()
+            .chain(&s.general)
+            .chain(&s.industry)
+            .chain(s.purposes.iter().flat_map(|(_, k)| k))
+            .chain(s.related.iter().flatten());
+        for k in all {
+            let c = v.concept_of(k).map(|c| key(c.canonical()));
+            assert_eq!(
+                c.as_deref(),
+                Some(k.as_str()),
+                "{k} is not a canonical name"
+            );
+        }
+        assert_eq!(s.purposes.len(), 5);
+        for (code, _) in &s.purposes {
+            assert!(Purpose::parse(code).is_ok(), "{code}");
+        }
     }
 }

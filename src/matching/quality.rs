@@ -207,7 +207,7 @@ fn n_tr(
     }
 }
 
-/// 42 needs: 15 training, 13 recruiting, 14 financing.
+/// 44 needs: 17 training, 13 recruiting, 14 financing.
 pub fn needs() -> Vec<LabelledNeed> {
     use Purpose::*;
     vec![
@@ -271,6 +271,18 @@ pub fn needs() -> Vec<LabelledNeed> {
             &["t_safety"],
         ),
         n_tr("财税知识培训", "财税", &["t_tax"], &["t_qms"]),
+        n_tr(
+            "低压电工取证培训",
+            "电工作业",
+            &["t_elec"],
+            &["t_lean", "t_tax"],
+        ),
+        n_tr(
+            "叉车司机技能培训（10人）",
+            "叉车操作",
+            &["t_fork"],
+            &["t_test", "t_qms"],
+        ),
         n_rec(
             "招聘数控车工10名",
             "数控车工",

@@ -105,6 +105,15 @@ fn recruiting_services_for_other_positions_are_not_a_match() {
     let any = scored(&hires, &any_fair);
     assert_eq!(subject(&any).as_deref(), Some("服务不限岗位"));
     assert!(live.score > any.score && any.score > 0.0);
+    let industry_fair = offer(
+        rec_offer(&[RecruitingService::JobFair], Fee::Free, Some(300)),
+        "锂电池企业专场招聘会",
+    );
+    assert_eq!(
+        subject(&scored(&hires, &industry_fair)).as_deref(),
+        Some("服务不限岗位"),
+        "an industry names whom a job fair serves, not its positions"
+    );
     let cnc = need(
         rec_need(vec![position("数控车工", 10, None)]),
         CHENGDU,

@@ -55,15 +55,19 @@ pub fn match_posting(
     }
     let ids = candidate_ids(conn, &me)?;
     let vocab = index.vocabulary.get();
-    let existing: Vec<i64> = match me.kind() {
+    let existing: std::collections::HashSet<i64> = match me.kind() {
         PostingKind::Need => matches::table
             .filter(matches::need_id.eq(posting_id))
             .select(matches::offer_id)
-            .load(conn)?,
+            .load::<i64>(conn)?
+            .into_iter()
+            .collect(),
         PostingKind::Offer => matches::table
             .filter(matches::offer_id.eq(posting_id))
             .select(matches::need_id)
-            .load(conn)?,
+            .load::<i64>(conn)?
+            .into_iter()
+            .collect(),
     };
     // Every pair is scored on its own: the score is a function of the two postings, so the
     // matches a posting ends up with do not depend on the order postings were approved in.
