@@ -213,31 +213,93 @@ fn purpose_keys(p: Purpose) -> Option<&'static HashSet<String>> {
         .map(|(_, keys)| keys)
 }
 
-/// What the pair is about, read through `vocab`.
-pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meaning {
-    let mut theirs = Vec::new();
-    let mut mine = Vec::new();
-    match (need.details, offer.details) {
-        (Details::NeedTraining(n), Details::OfferTraining(o)) => {
-            field(vocab, &n.topic, &mut mine);
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            for t in &o.topics {
-                field(vocab, t, &mut theirs);
-            }
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            best(vocab, &mine, &theirs).unwrap_or(Meaning::Unrelated)
+/// What one posting is about, read once through the vocabulary: a need's topic, positions and
+/// skills and title; an offer's topics, title, positions named or financing products.
+#[derive(Debug, Clone, Default)]
+pub struct Subjects(Vec<Subject>);
+
+/// The subjects of a need.
+pub fn need_subjects(vocab: &Vocabulary, need: &NeedSide) -> Subjects {
+    let mut out = Vec::new();
+    match need.details {
+        Details::NeedTraining(n) => {
+            field(vocab, &n.topic, &mut out);
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
         }
-        (Details::NeedRecruiting(n), Details::OfferRecruiting(_)) => {
+        Details::NeedRecruiting(n) => {
             for p in &n.positions {
-                field(vocab, &p.title, &mut mine);
+                field(vocab, &p.title, &mut out);
                 for s in &p.skills {
-                    mentioned(vocab, s, 1.0, &mut mine);
+                    mentioned(vocab, s, 1.0, &mut out);
                 }
             }
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            mentioned(vocab, offer.description, TITLE_WEIGHT, &mut theirs);
-            theirs.retain(|t| !SECTIONS.industry.contains(&t.canonical));
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
+        }
+        Details::NeedFinancing(_) => {
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
+            mentioned(vocab, need.description, TITLE_WEIGHT, &mut out);
+        }
+        _ => {}
+    }
+    Subjects(out)
+}
+
+/// The subjects of an offer.
+pub fn offer_subjects(vocab: &Vocabulary, offer: &OfferSide) -> Subjects {
+    let s = &*SECTIONS;
+    let mut out = Vec::new();
+    match offer.details {
+        Details::OfferTraining(o) => {
+            for t in &o.topics {
+                field(vocab, t, &mut out);
+            }
+            mentioned(vocab, offer.title, 1.0, &mut out);
+        }
+        Details::OfferRecruiting(_) => {
+            mentioned(vocab, offer.title, 1.0, &mut out);
+            mentioned(vocab, offer.description, TITLE_WEIGHT, &mut out);
+            out.retain(|t| !s.industry.contains(&t.canonical));
+        }
+        Details::OfferFinancing(o) => {
+            mentioned(vocab, &o.product_type, 1.0, &mut out);
+            mentioned(vocab, offer.title, 1.0, &mut out);
+            out.retain(|t| {
+                s.general.contains(&t.canonical)
+                    || s.purposes
+                        .iter()
+                        .any(|(_, keys)| keys.contains(&t.canonical))
+            });
+        }
+        _ => {}
+    }
+    Subjects(out)
+}
+
+/// What the pair is about, read through `vocab`.
+pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meaning {
+    relate(
+        vocab,
+        need,
+        &need_subjects(vocab, need),
+        offer,
+        &offer_subjects(vocab, offer),
+    )
+}
+
+/// What the pair is about, from the subjects of each side (`need_subjects`, `offer_subjects`).
+pub fn relate(
+    vocab: &Vocabulary,
+    need: &NeedSide,
+    mine: &Subjects,
+    offer: &OfferSide,
+    theirs: &Subjects,
+) -> Meaning {
+    let (mine, theirs) = (&mine.0, &theirs.0);
+    match (need.details, offer.details) {
+        (Details::NeedTraining(_), Details::OfferTraining(_)) => {
+            best(vocab, mine, theirs).unwrap_or(Meaning::Unrelated)
+        }
+        (Details::NeedRecruiting(n), Details::OfferRecruiting(_)) => {
             // A position the vocabulary does not know, named whole in the offer's title.
             for p in &n.positions {
                 let k = key(&p.title);
@@ -253,17 +315,11 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
             if theirs.is_empty() {
                 Meaning::Open { offer: None }
             } else {
-                best(vocab, &mine, &theirs).unwrap_or(Meaning::Unrelated)
+                best(vocab, mine, theirs).unwrap_or(Meaning::Unrelated)
             }
         }
-        (Details::NeedFinancing(n), Details::OfferFinancing(o)) => {
+        (Details::NeedFinancing(n), Details::OfferFinancing(_)) => {
             let s = &*SECTIONS;
-            mentioned(vocab, &o.product_type, 1.0, &mut theirs);
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            let is_product = |c: &str| {
-                s.general.contains(c) || s.purposes.iter().any(|(_, keys)| keys.contains(c))
-            };
-            theirs.retain(|t| is_product(&t.canonical));
             if let Some(keys) = purpose_keys(n.purpose) {
                 if let Some(p) = theirs.iter().find(|t| keys.contains(&t.canonical)) {
                     return Meaning::Related {
@@ -274,9 +330,7 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
                     };
                 }
             }
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            mentioned(vocab, need.description, TITLE_WEIGHT, &mut mine);
-            if let Some(m) = best(vocab, &mine, &theirs)
+            if let Some(m) = best(vocab, mine, theirs)
                 .filter(|m| matches!(m, Meaning::Related { same: true, .. }))
             {
                 return m;

@@ -22,9 +22,9 @@ mod rules;
 mod score;
 mod wording;
 
-pub use meaning::{meaning, Meaning};
+pub use meaning::{meaning, need_subjects, offer_subjects, relate, Meaning, Subjects};
 pub use rules::eligible;
-pub use score::score;
+pub use score::{score, score_with};
 
 use serde::Serialize;
 

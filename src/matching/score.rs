@@ -257,6 +257,12 @@ fn subject_reason(need: &NeedSide, m: &Meaning) -> Option<Reason> {
 /// `MAIL_THRESHOLD`: listed, never mailed. A pair that is not eligible scores 0 with no reasons.
 /// The reasons: what the subjects share first, then the eligibility reasons.
 pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
+    score_with(need, offer, || meaning(vocab, need, offer))
+}
+
+/// `score`, with what the pair is about given by `meaning` (asked only of an eligible pair), so
+/// that a caller that scores one posting against many reads that posting's subjects once.
+pub fn score_with(need: &NeedSide, offer: &OfferSide, meaning: impl FnOnce() -> Meaning) -> Scored {
     let zero = Scored {
         score: 0.0,
         reasons: Vec::new(),
@@ -264,7 +270,7 @@ pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
     let Ok(eligible) = eligible(need, offer) else {
         return zero;
     };
-    let m = meaning(vocab, need, offer);
+    let m = meaning();
     if m == Meaning::Unrelated {
         return zero;
     }

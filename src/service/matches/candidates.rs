@@ -55,6 +55,11 @@ pub fn match_posting(
     }
     let ids = candidate_ids(conn, &me)?;
     let vocab = index.vocabulary.get();
+    // This posting's subjects, read once for all its candidates.
+    let mine = match me.kind() {
+        PostingKind::Need => matching::need_subjects(&vocab, &me.need()),
+        PostingKind::Offer => matching::offer_subjects(&vocab, &me.offer()),
+    };
     let existing: std::collections::HashSet<i64> = match me.kind() {
         PostingKind::Need => matches::table
             .filter(matches::need_id.eq(posting_id))
@@ -83,7 +88,16 @@ pub fn match_posting(
                 PostingKind::Need => (&me, &other),
                 PostingKind::Offer => (&other, &me),
             };
-            let s = matching::score(&need.need(), &offer.offer(), &vocab);
+            let s = match me.kind() {
+                PostingKind::Need => matching::score_with(&need.need(), &offer.offer(), || {
+                    let theirs = matching::offer_subjects(&vocab, &offer.offer());
+                    matching::relate(&vocab, &need.need(), &mine, &offer.offer(), &theirs)
+                }),
+                PostingKind::Offer => matching::score_with(&need.need(), &offer.offer(), || {
+                    let theirs = matching::need_subjects(&vocab, &need.need());
+                    matching::relate(&vocab, &need.need(), &theirs, &offer.offer(), &mine)
+                }),
+            };
             if s.score >= matching::THRESHOLD {
                 scored.push((s.score, s.reasons, other));
             }
