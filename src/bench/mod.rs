@@ -458,12 +458,35 @@ pub fn search(scale: usize, seed: u64, rounds: usize, dir: Option<&Path>) -> any
     Ok(())
 }
 
-/// `parkbridge bench matching`: the time to match one newly published posting against every
-/// published counterpart of demo data (the matcher's whole job for one approval: candidates from
-/// the index and the structured fields, hard rules, scoring, storing the matches and queueing
-/// their mail).
+/// `parkbridge bench matching`: the labelled matching set's figures (`matching::quality`:
+/// precision, recall, unrelated pairs listed and mailed), then the time to match one newly
+/// published posting against every published counterpart of demo data (the matcher's whole job
+/// for one approval: every counterpart of the category, hard rules, scoring, storing the
+/// matches and queueing their mail).
 pub fn matching(scale: usize, seed: u64, samples: usize, dir: Option<&Path>) -> anyhow::Result<()> {
     use crate::db::schema::postings;
+    let f = crate::matching::quality::evaluate(&crate::search::vocabulary::Vocabulary::shipped());
+    println!(
+        "labelled matching set: {}",
+        crate::matching::quality::summary(&f)
+    );
+    println!();
+    println!("| needs | must / must not | recall (listed) | must mailed | precision (mailed) | precision (listed) | unrelated listed | unrelated mailed |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| {} | {} / {} | {:.3} | {}/{} | {:.3} | {:.3} | {} | {} |",
+        f.needs,
+        f.must,
+        f.must_not,
+        f.recall(),
+        f.must_mailed,
+        f.must,
+        f.precision(),
+        f.listed_precision(),
+        f.unrelated_listed,
+        f.unrelated_mailed
+    );
+    println!();
     let dir = fresh_dir(dir)?;
     let url = DbUrl::Sqlite(dir.join("bench.sqlite3"));
     let pool = db::connect(&url, 4)?;

@@ -15,6 +15,8 @@ const MATCHING: &str = include_str!("../reference/vocabulary/matching.txt");
 /// How much a link counts when one subject names a part of the other (电工 in 低压电工证,
 /// 数控 in 数控车工) rather than the same thing.
 pub const PART_LINK: f64 = 0.5;
+/// How much a link counts between two concepts a `related` line of `matching.txt` joins.
+pub const RELATED_LINK: f64 = 0.9;
 /// How much a subject read from a title counts beside one from a structured field.
 pub const TITLE_WEIGHT: f64 = 0.7;
 
@@ -22,14 +24,18 @@ pub const TITLE_WEIGHT: f64 = 0.7;
 struct Sections {
     service: HashSet<String>,
     general: HashSet<String>,
+    industry: HashSet<String>,
     purposes: Vec<(String, HashSet<String>)>,
+    related: Vec<HashSet<String>>,
 }
 
 static SECTIONS: LazyLock<Sections> = LazyLock::new(|| {
     let mut s = Sections {
         service: HashSet::new(),
         general: HashSet::new(),
+        industry: HashSet::new(),
         purposes: Vec::new(),
+        related: Vec::new(),
     };
     for line in MATCHING.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
@@ -45,6 +51,8 @@ static SECTIONS: LazyLock<Sections> = LazyLock::new(|| {
         match section.trim() {
             "service" => s.service.extend(keys),
             "general" => s.general.extend(keys),
+            "industry" => s.industry.extend(keys),
+            "related" => s.related.push(keys),
             p => {
                 if let Some(code) = p.strip_prefix("purpose.") {
                     s.purposes.push((code.to_string(), keys));
@@ -151,10 +159,18 @@ fn part_worthy(vocab: &Vocabulary, k: &str) -> bool {
     (cjk >= 2 || (cjk == 0 && k.len() >= 3)) && !vocab.is_generic(k)
 }
 
-/// 1 for the same thing, `PART_LINK` when a term of one contains a term of the other whole.
+/// 1 for the same thing, `RELATED_LINK` for two concepts a `related` line joins, `PART_LINK`
+/// when a term of one contains a term of the other whole.
 fn link(vocab: &Vocabulary, a: &Subject, b: &Subject) -> f64 {
     if a.canonical == b.canonical {
         return 1.0;
+    }
+    if SECTIONS
+        .related
+        .iter()
+        .any(|r| r.contains(&a.canonical) && r.contains(&b.canonical))
+    {
+        return RELATED_LINK;
     }
     let contains = |x: &Subject, y: &Subject| {
         x.terms.iter().any(|tx| {
@@ -197,30 +213,93 @@ fn purpose_keys(p: Purpose) -> Option<&'static HashSet<String>> {
         .map(|(_, keys)| keys)
 }
 
-/// What the pair is about, read through `vocab`.
-pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meaning {
-    let mut theirs = Vec::new();
-    let mut mine = Vec::new();
-    match (need.details, offer.details) {
-        (Details::NeedTraining(n), Details::OfferTraining(o)) => {
-            field(vocab, &n.topic, &mut mine);
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            for t in &o.topics {
-                field(vocab, t, &mut theirs);
-            }
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            best(vocab, &mine, &theirs).unwrap_or(Meaning::Unrelated)
+/// What one posting is about, read once through the vocabulary: a need's topic, positions and
+/// skills and title; an offer's topics, title, positions named or financing products.
+#[derive(Debug, Clone, Default)]
+pub struct Subjects(Vec<Subject>);
+
+/// The subjects of a need.
+pub fn need_subjects(vocab: &Vocabulary, need: &NeedSide) -> Subjects {
+    let mut out = Vec::new();
+    match need.details {
+        Details::NeedTraining(n) => {
+            field(vocab, &n.topic, &mut out);
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
         }
-        (Details::NeedRecruiting(n), Details::OfferRecruiting(_)) => {
+        Details::NeedRecruiting(n) => {
             for p in &n.positions {
-                field(vocab, &p.title, &mut mine);
+                field(vocab, &p.title, &mut out);
                 for s in &p.skills {
-                    mentioned(vocab, s, 1.0, &mut mine);
+                    mentioned(vocab, s, 1.0, &mut out);
                 }
             }
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            mentioned(vocab, offer.description, TITLE_WEIGHT, &mut theirs);
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
+        }
+        Details::NeedFinancing(_) => {
+            mentioned(vocab, need.title, TITLE_WEIGHT, &mut out);
+            mentioned(vocab, need.description, TITLE_WEIGHT, &mut out);
+        }
+        _ => {}
+    }
+    Subjects(out)
+}
+
+/// The subjects of an offer.
+pub fn offer_subjects(vocab: &Vocabulary, offer: &OfferSide) -> Subjects {
+    let s = &*SECTIONS;
+    let mut out = Vec::new();
+    match offer.details {
+        Details::OfferTraining(o) => {
+            for t in &o.topics {
+                field(vocab, t, &mut out);
+            }
+            mentioned(vocab, offer.title, 1.0, &mut out);
+        }
+        Details::OfferRecruiting(_) => {
+            mentioned(vocab, offer.title, 1.0, &mut out);
+            mentioned(vocab, offer.description, TITLE_WEIGHT, &mut out);
+            out.retain(|t| !s.industry.contains(&t.canonical));
+        }
+        Details::OfferFinancing(o) => {
+            mentioned(vocab, &o.product_type, 1.0, &mut out);
+            mentioned(vocab, offer.title, 1.0, &mut out);
+            out.retain(|t| {
+                s.general.contains(&t.canonical)
+                    || s.purposes
+                        .iter()
+                        .any(|(_, keys)| keys.contains(&t.canonical))
+            });
+        }
+        _ => {}
+    }
+    Subjects(out)
+}
+
+/// What the pair is about, read through `vocab`.
+pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meaning {
+    relate(
+        vocab,
+        need,
+        &need_subjects(vocab, need),
+        offer,
+        &offer_subjects(vocab, offer),
+    )
+}
+
+/// What the pair is about, from the subjects of each side (`need_subjects`, `offer_subjects`).
+pub fn relate(
+    vocab: &Vocabulary,
+    need: &NeedSide,
+    mine: &Subjects,
+    offer: &OfferSide,
+    theirs: &Subjects,
+) -> Meaning {
+    let (mine, theirs) = (&mine.0, &theirs.0);
+    match (need.details, offer.details) {
+        (Details::NeedTraining(_), Details::OfferTraining(_)) => {
+            best(vocab, mine, theirs).unwrap_or(Meaning::Unrelated)
+        }
+        (Details::NeedRecruiting(n), Details::OfferRecruiting(_)) => {
             // A position the vocabulary does not know, named whole in the offer's title.
             for p in &n.positions {
                 let k = key(&p.title);
@@ -236,17 +315,11 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
             if theirs.is_empty() {
                 Meaning::Open { offer: None }
             } else {
-                best(vocab, &mine, &theirs).unwrap_or(Meaning::Unrelated)
+                best(vocab, mine, theirs).unwrap_or(Meaning::Unrelated)
             }
         }
-        (Details::NeedFinancing(n), Details::OfferFinancing(o)) => {
+        (Details::NeedFinancing(n), Details::OfferFinancing(_)) => {
             let s = &*SECTIONS;
-            mentioned(vocab, &o.product_type, 1.0, &mut theirs);
-            mentioned(vocab, offer.title, 1.0, &mut theirs);
-            let is_product = |c: &str| {
-                s.general.contains(c) || s.purposes.iter().any(|(_, keys)| keys.contains(c))
-            };
-            theirs.retain(|t| is_product(&t.canonical));
             if let Some(keys) = purpose_keys(n.purpose) {
                 if let Some(p) = theirs.iter().find(|t| keys.contains(&t.canonical)) {
                     return Meaning::Related {
@@ -257,9 +330,7 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
                     };
                 }
             }
-            mentioned(vocab, need.title, TITLE_WEIGHT, &mut mine);
-            mentioned(vocab, need.description, TITLE_WEIGHT, &mut mine);
-            if let Some(m) = best(vocab, &mine, &theirs)
+            if let Some(m) = best(vocab, mine, theirs)
                 .filter(|m| matches!(m, Meaning::Related { same: true, .. }))
             {
                 return m;
@@ -276,5 +347,35 @@ pub fn meaning(vocab: &Vocabulary, need: &NeedSide, offer: &OfferSide) -> Meanin
             }
         }
         _ => Meaning::Unrelated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_in_matching_txt_is_a_concept_of_the_vocabulary() {
+        let v = Vocabulary::shipped();
+        let s = &*SECTIONS;
+        let all = s
+            .service
+            .iter()
+            .chain(&s.general)
+            .chain(&s.industry)
+            .chain(s.purposes.iter().flat_map(|(_, k)| k))
+            .chain(s.related.iter().flatten());
+        for k in all {
+            let c = v.concept_of(k).map(|c| key(c.canonical()));
+            assert_eq!(
+                c.as_deref(),
+                Some(k.as_str()),
+                "{k} is not a canonical name"
+            );
+        }
+        assert_eq!(s.purposes.len(), 5);
+        for (code, _) in &s.purposes {
+            assert!(Purpose::parse(code).is_ok(), "{code}");
+        }
     }
 }

@@ -13,16 +13,18 @@
 //! - `score`: how closely the structured fields fit, and the score;
 //! - `meaning`: whether the two postings are about the same thing (topics, positions, products
 //!   and purposes through the vocabulary's synonym groups);
+//! - `quality`: the labelled matching set and its figures (precision, recall, unrelated mailed);
 //! - `wording`: amounts, rates, places and lists as the reasons say them.
 
 mod meaning;
+pub mod quality;
 mod rules;
 mod score;
 mod wording;
 
-pub use meaning::{meaning, Meaning};
+pub use meaning::{meaning, need_subjects, offer_subjects, relate, Meaning, Subjects};
 pub use rules::eligible;
-pub use score::score;
+pub use score::{score, score_with};
 
 use serde::Serialize;
 
@@ -95,8 +97,8 @@ pub const SPECIFICITY_WEIGHT: f64 = 0.10;
 pub const THRESHOLD: f64 = 0.25;
 /// The lowest score that is mailed: 0.60. A match between the two thresholds is shown on both
 /// postings' pages but no mail goes out for it. Above it are the pairs whose subjects are the
-/// same (or an open service whose fields fit well); below it a course that only shares a broader
-/// subject, a product for another purpose (capped at 0.59), fields at the edges.
+/// same (or an open service or general product whose fields fit well); below it a course that
+/// only shares a part of the subject (capped at 0.59) and fields at the edges of their ranges.
 pub const MAIL_THRESHOLD: f64 = 0.60;
 /// At most this many matches named in one mail (the best ones).
 pub const MAX_SUGGESTIONS: usize = 10;

@@ -2,7 +2,6 @@
 
 use super::wording::{
     city_names, grouped, industry_names, join_en, join_zh, pct, yuan_amount_zh, yuan_range_zh,
-    yuan_zh,
 };
 use super::{broken, reason, Broken, NeedSide, OfferSide, Reason};
 use crate::domain::posting::{
@@ -35,7 +34,7 @@ fn category_rule(need: &NeedSide, offer: &OfferSide) -> Result<(), Broken> {
     if nc != oc {
         return Err(broken(
             "category",
-            format!("类别不同：需求为 {}，产品为 {}", nc.zh(), oc.zh()),
+            format!("类别不同：需求为{}，产品为{}", nc.zh(), oc.zh()),
             format!("categories differ: the need is {nc}, the offer is {oc}"),
         ));
     }
@@ -79,7 +78,7 @@ fn audience(need: &NeedSide, offer: &OfferSide) -> Result<Vec<Reason>, Broken> {
             None => {
                 return Err(broken(
                     "region",
-                    format!("需求没有所在城市，而产品只服务 {}", join_zh(served_zh)),
+                    format!("需求没有所在城市，而产品只服务{}", join_zh(served_zh)),
                     format!(
                         "the need has no city and the offer serves only {}",
                         join_en(served_en)
@@ -157,11 +156,6 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     let mut out = Vec::with_capacity(4);
 
     let a = n.amount_yuan;
-    let range_zh = format!(
-        "{}–{}",
-        yuan_zh(o.amount_min_yuan),
-        yuan_zh(o.amount_max_yuan)
-    );
     let range_en = format!(
         "{}–{}",
         grouped(o.amount_min_yuan),
@@ -170,7 +164,11 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     if a < o.amount_min_yuan || a > o.amount_max_yuan {
         return Err(broken(
             "amount",
-            format!("金额 {} 不在产品额度 {range_zh} 之内", yuan_zh(a)),
+            format!(
+                "所需的 {} 不在贷款额度 {} 之内",
+                yuan_amount_zh(a),
+                yuan_range_zh(o.amount_min_yuan, o.amount_max_yuan)
+            ),
             format!(
                 "amount {} yuan is outside the product's {range_en} yuan",
                 grouped(a)
@@ -194,7 +192,7 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
     if t < lo || t > hi {
         return Err(broken(
             "term",
-            format!("期限 {t} 个月 不在 {lo}–{hi} 个月 之内"),
+            format!("所需的 {t}个月 不在贷款期限 {lo}–{hi}个月 之内"),
             format!("a term of {t} months is outside {lo}–{hi} months"),
         ));
     }
@@ -247,7 +245,7 @@ fn financing(n: &NeedFinancing, o: &OfferFinancing) -> Result<Vec<Reason>, Broke
         if min > max {
             return Err(broken(
                 "rate",
-                format!("最低年利率 {} 高于 期望的 {}", pct(min), pct(max)),
+                format!("年利率上限 {}，本服务最低 {}，高于上限", pct(max), pct(min)),
                 format!(
                     "the lowest annual rate {} is above the {} the need accepts",
                     pct(min),
@@ -287,7 +285,7 @@ fn recruiting(n: &NeedRecruiting, o: &OfferRecruiting) -> Result<Vec<Reason>, Br
         Some(max) if total > max as i64 => {
             return Err(broken(
                 "headcount",
-                format!("招聘 {total} 人 超出服务能力 {max} 人"),
+                format!("招聘 {total} 人，超出服务可承接的 {max} 人"),
                 format!("{total} hires exceed the service's capacity of {max}"),
             ))
         }
@@ -315,7 +313,10 @@ fn training(n: &NeedTraining, o: &OfferTraining) -> Result<Vec<Reason>, Broken> 
     if n.headcount > o.capacity {
         return Err(broken(
             "capacity",
-            format!("培训 {} 人 超出课程容量 {} 人", n.headcount, o.capacity),
+            format!(
+                "培训 {} 人，超出课程可容纳的 {} 人",
+                n.headcount, o.capacity
+            ),
             format!(
                 "{} trainees exceed the programme's capacity of {}",
                 n.headcount, o.capacity

@@ -251,11 +251,18 @@ fn subject_reason(need: &NeedSide, m: &Meaning) -> Option<Reason> {
 /// and 0.30 service fit; for training, 0.40 capacity fit, 0.25 format (exact 1, through
 /// `either` 0.7) and 0.35 fee.
 ///
-/// A training course or a recruiting service about something else than the need scores 0 (it
-/// is not a match, whatever its fields); a financing product for another purpose, or subjects
-/// that only share a part (`PART_LINK`), score below `MAIL_THRESHOLD` (listed, never mailed). A pair that is not eligible scores 0 with no reasons.
+/// A training course, a recruiting service or a financing product about something else than
+/// the need (another topic, other positions, another purpose) scores 0: it is not a match,
+/// whatever its fields. Subjects that only share a part (`PART_LINK`) score below
+/// `MAIL_THRESHOLD`: listed, never mailed. A pair that is not eligible scores 0 with no reasons.
 /// The reasons: what the subjects share first, then the eligibility reasons.
 pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
+    score_with(need, offer, || meaning(vocab, need, offer))
+}
+
+/// `score`, with what the pair is about given by `meaning` (asked only of an eligible pair), so
+/// that a caller that scores one posting against many reads that posting's subjects once.
+pub fn score_with(need: &NeedSide, offer: &OfferSide, meaning: impl FnOnce() -> Meaning) -> Scored {
     let zero = Scored {
         score: 0.0,
         reasons: Vec::new(),
@@ -263,18 +270,17 @@ pub fn score(need: &NeedSide, offer: &OfferSide, vocab: &Vocabulary) -> Scored {
     let Ok(eligible) = eligible(need, offer) else {
         return zero;
     };
-    let m = meaning(vocab, need, offer);
-    let financing = matches!(need.details, Details::NeedFinancing(_));
-    if m == Meaning::Unrelated && !financing {
+    let m = meaning();
+    if m == Meaning::Unrelated {
         return zero;
     }
     let mut raw = MEANING_WEIGHT * m.value()
         + FIELDS_WEIGHT * fields_fit(need, offer).clamp(0.0, 1.0)
         + SPECIFICITY_WEIGHT * specificity(need, offer);
-    // Another purpose, or only a part of the subject in common (a 焊工 course that also leads
-    // to a 特种作业 certificate, for a 电工证 need): listed, never mailed.
+    // Only a part of the subject in common (a 焊工 course that also leads to a 特种作业
+    // certificate, for a 电工证 need): listed, never mailed.
     let part_only = matches!(m, Meaning::Related { strength, .. } if strength <= PART_LINK);
-    if m == Meaning::Unrelated || part_only {
+    if part_only {
         raw = raw.min(MAIL_THRESHOLD - 0.01);
     }
     let mut reasons: Vec<Reason> = subject_reason(need, &m).into_iter().collect();

@@ -105,6 +105,15 @@ fn recruiting_services_for_other_positions_are_not_a_match() {
     let any = scored(&hires, &any_fair);
     assert_eq!(subject(&any).as_deref(), Some("服务不限岗位"));
     assert!(live.score > any.score && any.score > 0.0);
+    let industry_fair = offer(
+        rec_offer(&[RecruitingService::JobFair], Fee::Free, Some(300)),
+        "锂电池企业专场招聘会",
+    );
+    assert_eq!(
+        subject(&scored(&hires, &industry_fair)).as_deref(),
+        Some("服务不限岗位"),
+        "an industry names whom a job fair serves, not its positions"
+    );
     let cnc = need(
         rec_need(vec![position("数控车工", 10, None)]),
         CHENGDU,
@@ -117,7 +126,7 @@ fn recruiting_services_for_other_positions_are_not_a_match() {
 }
 
 #[test]
-fn a_financing_product_for_another_purpose_is_never_mailed() {
+fn a_financing_product_for_another_purpose_is_not_a_match() {
     let n = base_fin_need(); // equipment, 500万
     let mut lease = base_fin_offer();
     lease.text = "设备融资租赁";
@@ -130,8 +139,10 @@ fn a_financing_product_for_another_purpose_is_never_mailed() {
     let mut receivables = base_fin_offer();
     receivables.text = "应收账款融资";
     let s = scored(&n, &receivables);
-    assert!(s.score > 0.0 && s.score < MAIL_THRESHOLD, "{s:?}");
-    assert_eq!(subject(&s), None);
+    assert_eq!(
+        s.score, 0.0,
+        "a product for another purpose is not a match: {s:?}"
+    );
     let mut credit = base_fin_offer();
     credit.text = "纯信用贷款";
     assert_eq!(

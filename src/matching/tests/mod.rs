@@ -6,6 +6,7 @@
 mod labelled;
 mod labelled_set;
 mod meaning;
+mod quality;
 mod rules;
 mod score;
 

@@ -115,7 +115,7 @@ fn each_hard_rule_refuses_a_pair_that_breaks_exactly_it() {
                 &[Equipment],
             )),
             "amount",
-            &["500万", "600万–2000万"],
+            &["500万元", "600–2000万元"],
         ),
         (
             with(fin_offer(

@@ -55,15 +55,24 @@ pub fn match_posting(
     }
     let ids = candidate_ids(conn, &me)?;
     let vocab = index.vocabulary.get();
-    let existing: Vec<i64> = match me.kind() {
+    // This posting's subjects, read once for all its candidates.
+    let mine = match me.kind() {
+        PostingKind::Need => matching::need_subjects(&vocab, &me.need()),
+        PostingKind::Offer => matching::offer_subjects(&vocab, &me.offer()),
+    };
+    let existing: std::collections::HashSet<i64> = match me.kind() {
         PostingKind::Need => matches::table
             .filter(matches::need_id.eq(posting_id))
             .select(matches::offer_id)
-            .load(conn)?,
+            .load::<i64>(conn)?
+            .into_iter()
+            .collect(),
         PostingKind::Offer => matches::table
             .filter(matches::offer_id.eq(posting_id))
             .select(matches::need_id)
-            .load(conn)?,
+            .load::<i64>(conn)?
+            .into_iter()
+            .collect(),
     };
     // Every pair is scored on its own: the score is a function of the two postings, so the
     // matches a posting ends up with do not depend on the order postings were approved in.
@@ -79,7 +88,16 @@ pub fn match_posting(
                 PostingKind::Need => (&me, &other),
                 PostingKind::Offer => (&other, &me),
             };
-            let s = matching::score(&need.need(), &offer.offer(), &vocab);
+            let s = match me.kind() {
+                PostingKind::Need => matching::score_with(&need.need(), &offer.offer(), || {
+                    let theirs = matching::offer_subjects(&vocab, &offer.offer());
+                    matching::relate(&vocab, &need.need(), &mine, &offer.offer(), &theirs)
+                }),
+                PostingKind::Offer => matching::score_with(&need.need(), &offer.offer(), || {
+                    let theirs = matching::need_subjects(&vocab, &need.need());
+                    matching::relate(&vocab, &need.need(), &theirs, &offer.offer(), &mine)
+                }),
+            };
             if s.score >= matching::THRESHOLD {
                 scored.push((s.score, s.reasons, other));
             }

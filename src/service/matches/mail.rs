@@ -117,8 +117,8 @@ pub(super) fn notify_new_matches(
         reasons_zh: reasons.iter().map(|r| r.zh.clone()).collect(),
         reasons_en: reasons.iter().map(|r| r.en.clone()).collect(),
     };
-    // A match below the mail threshold is listed on both postings' pages, never mailed; a
-    // mail names at most the best `MAX_SUGGESTIONS` (`created` is best first).
+    // A match below the mail threshold is listed on both postings' pages, never mailed; of
+    // the others, the best `MAX_SUGGESTIONS` are mailed (`created` is best first).
     let created: Vec<&Suggestion> = created
         .iter()
         .filter(|m| m.score >= MAIL_THRESHOLD)
@@ -151,8 +151,9 @@ pub(super) fn notify_new_matches(
             now,
         )?;
     }
-    // Each counterpart hears of the new posting that fits theirs.
-    for m in created {
+    // The counterparts of the best ones hear of the new posting that fits theirs (the others
+    // find it on their posting's page).
+    for m in created.iter().take(MAX_SUGGESTIONS) {
         let Some((_, reasons, other)) = scored
             .iter()
             .find(|(_, _, o)| o.posting.id == m.counterpart_id)
