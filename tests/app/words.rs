@@ -68,7 +68,9 @@ async fn match_reasons_have_no_stray_spaces_or_bare_codes() {
         "{reasons:?}"
     );
     assert!(
-        reasons.iter().any(|r| r == "年利率上限 4.50%，本服务最低 3.65%"),
+        reasons
+            .iter()
+            .any(|r| r == "年利率上限 4.50%，本服务最低 3.65%"),
         "{reasons:?}"
     );
     for r in &reasons {
