@@ -485,13 +485,15 @@ pub fn search(
         "| answer cache hit, in-process (a repeat, not a search) | {:.3} | {:.3} | | |",
         c.p50_ms, c.p99_ms
     );
-    println!(
-        "| SQLite LIKE '%…%' | {:.3} | {:.3} | {:.3} | {:.3} |",
-        b.p50_ms,
-        b.p99_ms,
-        mean(&like, |q| q.recall),
-        mean(&like, |q| q.mrr)
-    );
+    if opts.baseline {
+        println!(
+            "| SQLite LIKE '%…%' | {:.3} | {:.3} | {:.3} | {:.3} |",
+            b.p50_ms,
+            b.p99_ms,
+            mean(&like, |q| q.recall),
+            mean(&like, |q| q.mrr)
+        );
+    }
     println!();
     println!("| query kind (labelled sets) | queries | recall@10 | MRR |");
     println!("| --- | ---: | ---: | ---: |");
@@ -535,11 +537,13 @@ pub fn search(
         println!("  {ms:.3} {q}");
     }
     println!();
-    println!(
-        "LIKE / tantivy latency: p50 {:.1}×, p99 {:.1}×",
-        b.p50_ms / s.p50_ms.max(1e-9),
-        b.p99_ms / s.p99_ms.max(1e-9)
-    );
+    if opts.baseline {
+        println!(
+            "LIKE / tantivy latency: p50 {:.1}×, p99 {:.1}×",
+            b.p50_ms / s.p50_ms.max(1e-9),
+            b.p99_ms / s.p99_ms.max(1e-9)
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
