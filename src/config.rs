@@ -78,6 +78,18 @@ pub enum BenchCommand {
         /// Times each labelled query is run.
         #[arg(long, default_value_t = 30)]
         rounds: usize,
+        /// Generated searches (1–3 words, filters, sort, pages 1–5), each evaluated once.
+        #[arg(long, default_value_t = 2000)]
+        queries: usize,
+        /// Clients of the concurrent HTTP phases (searches, then a database list read).
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds of each concurrent HTTP phase.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Leave out the SQLite `LIKE` baseline (over a second a query at a million postings).
+        #[arg(long)]
+        no_baseline: bool,
         /// Working folder (default: a fresh one under the system temp folder, removed after).
         #[arg(long)]
         dir: Option<PathBuf>,

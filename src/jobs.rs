@@ -102,6 +102,26 @@ pub async fn run_periodic(state: Arc<Data<AppState>>) {
     }
 }
 
+/// Logs a full build's progress every 5 seconds (`/readyz` is 503 meanwhile).
+fn build_progress(started: std::time::Instant) -> impl FnMut(u64, u64) {
+    let mut last = started;
+    move |done, total| {
+        if last.elapsed() >= Duration::from_secs(5) {
+            last = std::time::Instant::now();
+            let secs = started.elapsed().as_secs_f64();
+            let rate = done as f64 / secs.max(1e-9);
+            tracing::info!(
+                done,
+                total,
+                percent = (done * 100).checked_div(total).unwrap_or(100),
+                docs_per_sec = rate.round(),
+                eta_secs = ((total.saturating_sub(done)) as f64 / rate.max(1.0)).round(),
+                "building the search index"
+            );
+        }
+    }
+}
+
 /// Builds the index if it is new, then applies the change feed every 100 ms.
 pub async fn run_indexer(state: Arc<Data<AppState>>) {
     use crate::search::indexer;
@@ -110,7 +130,7 @@ pub async fn run_indexer(state: Arc<Data<AppState>>) {
         let started = std::time::Instant::now();
         let built = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
             let mut conn = st.pool.get()?;
-            indexer::build_all(&st.search, &mut conn, |_, _| {})
+            indexer::build_all(&st.search, &mut conn, build_progress(started))
         })
         .await;
         match built {
@@ -133,7 +153,8 @@ pub async fn run_indexer(state: Arc<Data<AppState>>) {
         let result = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
             if !st.search.is_ready() {
                 let mut conn = st.pool.get()?;
-                indexer::build_all(&st.search, &mut conn, |_, _| {})?;
+                let started = std::time::Instant::now();
+                indexer::build_all(&st.search, &mut conn, build_progress(started))?;
             }
             let mut conn = st.pool.get()?;
             indexer::catch_up(&st.search, &mut conn)

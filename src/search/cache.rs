@@ -71,6 +71,7 @@ mod tests {
             page: 1,
             per_page: 20,
             facets: Default::default(),
+            facets_approximate: false,
             took_ms: 1.0,
             suggestion: None,
         }

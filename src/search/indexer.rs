@@ -124,6 +124,10 @@ fn apply(
 }
 
 /// Rebuilds the whole index from the database. `progress(done, total)` is called as it goes.
+///
+/// A thread reads the published postings in batches of `BATCH` (by id, on the `(status, id)`
+/// index: each batch a range scan, so the build is linear in the postings) while this one makes
+/// their documents and tantivy's indexing threads tokenise them.
 pub fn build_all(
     idx: &SearchIndex,
     conn: &mut DbConn,
@@ -141,25 +145,38 @@ pub fn build_all(
         .get_result(conn)?;
     state.writer.delete_all_documents()?;
     let mut done = 0u64;
-    let mut after = 0i64;
-    loop {
-        let ids: Vec<i64> = postings::table
-            .filter(postings::status.eq("published"))
-            .filter(postings::id.gt(after))
-            .order(postings::id.asc())
-            .limit(BATCH)
-            .select(postings::id)
-            .load(conn)?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        for row in load_rows(conn, &ids)? {
-            state.writer.add_document(document(idx, &row))?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(2);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let reader = scope.spawn(move || -> anyhow::Result<()> {
+            let mut after = 0i64;
+            loop {
+                let ids: Vec<i64> = postings::table
+                    .filter(postings::status.eq("published"))
+                    .filter(postings::id.gt(after))
+                    .order(postings::id.asc())
+                    .limit(BATCH)
+                    .select(postings::id)
+                    .load(conn)?;
+                let Some(last) = ids.last().copied() else {
+                    return Ok(());
+                };
+                after = last;
+                if tx.send(load_rows(conn, &ids)?).is_err() {
+                    return Ok(()); // the indexing side failed and said why
+                }
+            }
+        });
+        for rows in rx {
+            for row in &rows {
+                state.writer.add_document(document(idx, row))?;
+            }
+            done += rows.len() as u64;
+            progress(done, total as u64);
         }
-        done += ids.len() as u64;
-        after = last;
-        progress(done, total as u64);
-    }
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the index build's reader panicked"))?
+    })?;
     state.applied_above.clear();
     state.gaps.clear();
     idx.commit(&mut state.writer, watermark)?;

@@ -145,7 +145,7 @@ impl SearchIndex {
             (mark.schema_version == SCHEMA_VERSION && index.schema() == schema)
                 .then_some((index, mark))
         });
-        let (index, mark, needs_build) = match existing {
+        let (mut index, mark, needs_build) = match existing {
             Some((index, mark)) => (index, mark, false),
             None => {
                 tracing::info!(dir = %dir.display(), "creating a new search index");
@@ -159,6 +159,10 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(ANALYZER, analyzer());
+        let threads = search_threads();
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let writer = index
             .writer(WRITER_MEMORY)
             .context("another process holds this index's writer lock: give each instance its own PARKBRIDGE_INDEX_DIR")?;
@@ -227,6 +231,17 @@ impl SearchIndex {
         self.set_last_applied(last_change_id);
         Ok(())
     }
+}
+
+/// Threads one search's segments are searched on (`PARKBRIDGE_SEARCH_THREADS`, default 1): more
+/// shortens a large search at one connection on an idle machine, and buys nothing when every
+/// core is busy with other requests.
+fn search_threads() -> usize {
+    std::env::var("PARKBRIDGE_SEARCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1usize)
+        .clamp(1, 8)
 }
 
 /// Opens an index without taking its writer lock (a running server may hold it), for reading.

@@ -14,6 +14,7 @@ pub mod saved;
 pub mod searching;
 pub mod sessions;
 pub mod stats;
+mod stats_sql;
 pub mod synonyms;
 pub mod todo;
 pub mod views;

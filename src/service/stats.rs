@@ -2,15 +2,12 @@
 //! status, matches by status, pickup within the SLA, financing granted, hires and trainees —
 //! over a date range, per park.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
-use crate::db::models::Park;
-use crate::db::schema::{matches, organizations, parks, postings};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -86,10 +83,6 @@ impl Range {
         }
         Ok(Range { park_id, from, to })
     }
-
-    fn contains(&self, t: NaiveDateTime) -> bool {
-        self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|to| t < to)
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
@@ -126,42 +119,6 @@ pub struct Outcomes {
     pub self_reported_financing_granted_yuan: i64,
     pub self_reported_hires: i64,
     pub self_reported_trainees: i64,
-}
-
-impl Outcomes {
-    /// Adds one successful outcome's figure of `category` (confirmed or only reported).
-    fn add(&mut self, category: Option<&str>, m: &MatchRow) {
-        let confirmed = m.11.is_some();
-        let (total, yes, only) = match category {
-            Some("financing") => (
-                &mut self.financing_granted_yuan,
-                &mut self.confirmed_financing_granted_yuan,
-                &mut self.self_reported_financing_granted_yuan,
-            ),
-            Some("recruiting") => (
-                &mut self.hires,
-                &mut self.confirmed_hires,
-                &mut self.self_reported_hires,
-            ),
-            Some("training") => (
-                &mut self.trainees,
-                &mut self.confirmed_trainees,
-                &mut self.self_reported_trainees,
-            ),
-            _ => return,
-        };
-        let v = match category {
-            Some("financing") => m.6.unwrap_or(0),
-            Some("recruiting") => m.7.unwrap_or(0) as i64,
-            _ => m.8.unwrap_or(0) as i64,
-        };
-        *total += v;
-        if confirmed {
-            *yes += v;
-        } else {
-            *only += v;
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -217,257 +174,9 @@ pub struct MonthOutcomes {
     pub trainees: i64,
 }
 
-type PostingRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-);
-type MatchRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<i64>,
-    Option<i32>,
-    Option<i32>,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-);
-
-fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
-    *map.entry(key.to_string()).or_default() += 1;
-}
-
+/// The statistics for `r`, computed by the database (`stats_sql`: `GROUP BY`s, never the rows).
 pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -> AppResult<Stats> {
-    let park_rows: Vec<Park> = parks::table
-        .order(parks::id.asc())
-        .select(Park::as_select())
-        .load(conn)?;
-    let orgs: Vec<(i64, String, String, Option<i64>, NaiveDateTime)> = organizations::table
-        .select((
-            organizations::id,
-            organizations::kind,
-            organizations::status,
-            organizations::park_id,
-            organizations::created_at,
-        ))
-        .load(conn)?;
-    let posts: Vec<PostingRow> = postings::table
-        .select((
-            postings::id,
-            postings::kind,
-            postings::category,
-            postings::status,
-            postings::park_id,
-            postings::published_at,
-            postings::created_at,
-        ))
-        .load(conn)?;
-    let all_matches: Vec<MatchRow> = matches::table
-        .select((
-            matches::id,
-            matches::need_id,
-            matches::offer_id,
-            matches::status,
-            matches::provider_interested_at,
-            matches::connected_at,
-            matches::outcome_amount_yuan,
-            matches::outcome_hires,
-            matches::outcome_trainees,
-            matches::outcome_at,
-            matches::created_at,
-            matches::outcome_confirmed_at,
-        ))
-        .load(conn)?;
-
-    let need_park: HashMap<i64, Option<i64>> = posts
-        .iter()
-        .filter(|p| p.1 == "need")
-        .map(|p| (p.0, p.4))
-        .collect();
-    let in_park = |park: Option<i64>| r.park_id.is_none() || park == r.park_id;
-
-    let mut organizations = Counts::default();
-    for (_, kind, status, park, created) in &orgs {
-        // A park's organisations are its SMEs; providers count province-wide.
-        if (r.park_id.is_none() || (kind == "sme" && in_park(*park))) && r.contains(*created) {
-            organizations.total += 1;
-            bump(&mut organizations.by_status, status);
-        }
-    }
-
-    // With a park, offers are those that met the park's needs.
-    let park_offers: Option<std::collections::HashSet<i64>> = r.park_id.map(|_| {
-        all_matches
-            .iter()
-            .filter(|m| need_park.get(&m.1).copied().flatten() == r.park_id)
-            .map(|m| m.2)
-            .collect()
-    });
-    let (mut needs, mut offers) = (PostingCounts::default(), PostingCounts::default());
-    let mut needs_by_month: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for (id, kind, category, status, park, published, created) in &posts {
-        if !r.contains(*created) {
-            continue;
-        }
-        let target = if kind == "need" {
-            if !in_park(*park) {
-                continue;
-            }
-            if let Some(p) = published {
-                bump(
-                    needs_by_month
-                        .entry(p.format("%Y-%m").to_string())
-                        .or_default(),
-                    category,
-                );
-            }
-            &mut needs
-        } else {
-            if park_offers.as_ref().is_some_and(|set| !set.contains(id)) {
-                continue;
-            }
-            &mut offers
-        };
-        target.total += 1;
-        bump(&mut target.by_category, category);
-        bump(&mut target.by_status, status);
-        bump(
-            target
-                .by_category_status
-                .entry(category.clone())
-                .or_default(),
-            status,
-        );
-    }
-
-    let mut match_counts = Counts::default();
-    for m in &all_matches {
-        if in_park(need_park.get(&m.1).copied().flatten()) && r.contains(m.10) {
-            match_counts.total += 1;
-            bump(&mut match_counts.by_status, &m.3);
-        }
-    }
-
-    let outcomes_for = |park: Option<i64>| -> Outcomes {
-        let want = |p: Option<i64>| park.is_none() || p == park;
-        let mut o = Outcomes::default();
-        let mut first_pickup: HashMap<i64, NaiveDateTime> = HashMap::new();
-        let categories: HashMap<i64, &str> = posts.iter().map(|p| (p.0, p.2.as_str())).collect();
-        for m in &all_matches {
-            if !want(need_park.get(&m.1).copied().flatten()) {
-                continue;
-            }
-            if let Some(t) = m.4 {
-                first_pickup
-                    .entry(m.1)
-                    .and_modify(|e| *e = (*e).min(t))
-                    .or_insert(t);
-            }
-            if r.contains(m.10) {
-                o.matches += 1;
-                if m.5.is_some() {
-                    o.connected += 1;
-                }
-            }
-            if m.3 == "succeeded" && m.9.is_some_and(|t| r.contains(t)) {
-                o.add(categories.get(&m.1).copied(), m);
-            }
-        }
-        let sla = Duration::days(sla_days);
-        let (mut within, mut counted) = (0u64, 0u64);
-        for p in posts.iter().filter(|p| p.1 == "need" && want(p.4)) {
-            let Some(published) = p.5 else { continue };
-            if !r.contains(published) {
-                continue;
-            }
-            o.needs += 1;
-            match first_pickup.get(&p.0) {
-                Some(t) if *t - published <= sla => {
-                    within += 1;
-                    counted += 1;
-                }
-                Some(_) => counted += 1,
-                None if now - published > sla => counted += 1,
-                None => {} // still within its SLA: not judged yet
-            }
-        }
-        o.pickup_within_sla_pct =
-            (counted > 0).then(|| (within as f64 * 1000.0 / counted as f64).round() / 10.0);
-        o
-    };
-
-    let total = outcomes_for(r.park_id);
-    let mut outcomes_by_month: BTreeMap<String, MonthOutcomes> = BTreeMap::new();
-    let category_of: HashMap<i64, &str> = posts.iter().map(|p| (p.0, p.2.as_str())).collect();
-    for m in &all_matches {
-        let Some(at) = m.9.filter(|t| m.3 == "succeeded" && r.contains(*t)) else {
-            continue;
-        };
-        if !in_park(need_park.get(&m.1).copied().flatten()) {
-            continue;
-        }
-        let month = outcomes_by_month
-            .entry(at.format("%Y-%m").to_string())
-            .or_default();
-        month.succeeded += 1;
-        match category_of.get(&m.1).copied() {
-            Some("financing") => month.financing_granted_yuan += m.6.unwrap_or(0),
-            Some("recruiting") => month.hires += m.7.unwrap_or(0) as i64,
-            Some("training") => month.trainees += m.8.unwrap_or(0) as i64,
-            _ => {}
-        }
-    }
-    let by_park = park_rows
-        .iter()
-        .filter(|p| in_park(Some(p.id)))
-        .map(|p| ParkStats {
-            park_id: p.id,
-            park_name: p.name.clone(),
-            city_code: p.city_code.clone(),
-            organizations: orgs
-                .iter()
-                .filter(|o| o.1 == "sme" && o.3 == Some(p.id) && r.contains(o.4))
-                .count() as u64,
-            outcomes: outcomes_for(Some(p.id)),
-        })
-        .collect();
-    Ok(Stats {
-        park_id: r.park_id,
-        from: r.from.map(|t| t.and_utc()),
-        to: r.to.map(|t| t.and_utc()),
-        pickup_sla_days: sla_days,
-        organizations,
-        needs,
-        offers,
-        matches: match_counts,
-        pickup_within_sla_pct: total.pickup_within_sla_pct,
-        financing_granted_yuan: total.financing_granted_yuan,
-        hires: total.hires,
-        trainees: total.trainees,
-        confirmed: OutcomeFigures {
-            financing_granted_yuan: total.confirmed_financing_granted_yuan,
-            hires: total.confirmed_hires,
-            trainees: total.confirmed_trainees,
-        },
-        self_reported: OutcomeFigures {
-            financing_granted_yuan: total.self_reported_financing_granted_yuan,
-            hires: total.self_reported_hires,
-            trainees: total.self_reported_trainees,
-        },
-        published_needs: total.needs,
-        connected_matches: total.connected,
-        by_park,
-        needs_by_month,
-        outcomes_by_month,
-    })
+    super::stats_sql::compute(conn, r, now, sla_days)
 }
 
 /// The same figures as CSV: one row per park, then the total.

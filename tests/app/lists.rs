@@ -1,5 +1,6 @@
 //! Long lists: a page counts its list only up to the cap (`total_capped` says there are more),
-//! and below the cap the count is exact; deep pages still page.
+//! and below the cap the count is exact; deep pages still page. Search facets of a huge match
+//! set are estimated, and said to be.
 
 use diesel::connection::SimpleConnection;
 use reqwest::StatusCode;

@@ -1,4 +1,5 @@
 CREATE INDEX postings_list ON postings (kind, status, published_at);
+DROP INDEX users_role_park;
 DROP INDEX matches_picked_up;
 DROP INDEX organizations_pending;
 DROP INDEX organizations_queue;

@@ -9,4 +9,5 @@ CREATE INDEX postings_status_id ON postings (status, id);
 CREATE INDEX organizations_queue ON organizations (status, kind, park_id, created_at, id);
 CREATE INDEX organizations_pending ON organizations (status, created_at, id);
 CREATE INDEX matches_picked_up ON matches (need_id) WHERE provider_interested_at IS NOT NULL;
+CREATE INDEX users_role_park ON users (role, park_id);
 DROP INDEX postings_list;

@@ -32,6 +32,38 @@ pub fn escalate_due(conn: &mut DbConn, now: DateTime<Utc>, sla_days: i64) -> App
         .select(Posting::as_select())
         .load(conn)?;
     for p in &due {
+        // Everything the mail needs is read first: the write transaction only writes, and the
+        // lock is let go between needs so that requests' writes get their turn.
+        let org_name: String = organizations::table
+            .find(p.organization_id)
+            .select(organizations::name)
+            .first(conn)?;
+        let park_name: Option<String> = match p.park_id {
+            Some(id) => crate::db::schema::parks::table
+                .find(id)
+                .select(crate::db::schema::parks::name)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        let admins: Vec<i64> = users::table
+            .filter(users::role.eq("park_admin"))
+            .filter(users::park_id.eq(p.park_id))
+            .filter(users::status.eq("active"))
+            .select(users::id)
+            .load(conn)?;
+        let days = p
+            .published_at
+            .map(|t| (n - t).num_days())
+            .unwrap_or(sla_days);
+        let mail = Mail::Escalation(EscalationMail {
+            posting_id: p.id,
+            title: p.title.clone(),
+            park_name,
+            organization_name: org_name,
+            published_at: p.published_at.map(utc),
+            days,
+        });
         crate::db::transaction(conn, |conn| {
             let updated = diesel::update(
                 postings::table
@@ -54,42 +86,15 @@ pub fn escalate_due(conn: &mut DbConn, now: DateTime<Utc>, sla_days: i64) -> App
                 None,
                 n,
             )?;
-            let org_name: String = organizations::table
-                .find(p.organization_id)
-                .select(organizations::name)
-                .first(conn)?;
-            let park_name: Option<String> = match p.park_id {
-                Some(id) => crate::db::schema::parks::table
-                    .find(id)
-                    .select(crate::db::schema::parks::name)
-                    .first(conn)
-                    .optional()?,
-                None => None,
-            };
-            let admins: Vec<i64> = users::table
-                .filter(users::role.eq("park_admin"))
-                .filter(users::park_id.eq(p.park_id))
-                .filter(users::status.eq("active"))
-                .select(users::id)
-                .load(conn)?;
-            let days = p
-                .published_at
-                .map(|t| (n - t).num_days())
-                .unwrap_or(sla_days);
-            let mail = Mail::Escalation(EscalationMail {
-                posting_id: p.id,
-                title: p.title.clone(),
-                park_name,
-                organization_name: org_name,
-                published_at: p.published_at.map(utc),
-                days,
-            });
-            for admin in admins {
+            for admin in &admins {
                 let key = format!("escalation:p{}:u{admin}", p.id);
-                outbox::queue(conn, admin, &key, &mail, n)?;
+                outbox::queue(conn, *admin, &key, &mail, n)?;
             }
             Ok(())
         })?;
+        // SQLite's lock is not handed out in turn: a loop that takes it again at once can keep
+        // a waiting request out past its busy timeout.
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
     Ok(due.len())
 }
