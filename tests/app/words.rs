@@ -85,3 +85,23 @@ async fn match_reasons_have_no_stray_spaces_or_bare_codes() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_search_page_shows_no_developer_figures() {
+    let app = TestApp::spawn().await;
+    let admin = app.platform_admin().await;
+    let (prov, _) = app.verified_provider(&admin).await;
+    app.published(&prov, &admin, "offer", financing_offer())
+        .await;
+    app.sync_index().await;
+    let mut page = Page::new(&app);
+    let zh = page
+        .get(&format!("/search?q={}", crate::search::urlencode("贷款")))
+        .await;
+    assert!(zh.body.contains("共 1 条结果"), "{}", zh.body);
+    assert!(
+        !zh.body.contains(" ms)"),
+        "a timing on a user's page: {}",
+        zh.body
+    );
+}
