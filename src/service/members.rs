@@ -91,6 +91,11 @@ fn role_of(conn: &mut DbConn, user_id: i64) -> AppResult<Option<OrgRole>> {
     Ok(r.as_deref().map(OrgRole::from_db))
 }
 
+/// Whether the caller owns its organisation (the account that registered it).
+pub fn is_owner(conn: &mut DbConn, actor: &Actor) -> AppResult<bool> {
+    Ok(role_of(conn, actor.user_id)? == Some(OrgRole::Owner))
+}
+
 /// The caller's organisation, when the caller owns it; 403 otherwise.
 fn require_owner(conn: &mut DbConn, actor: &Actor) -> AppResult<i64> {
     let org = org_of(actor)?;

@@ -102,6 +102,18 @@ fn own_org(conn: &mut DbConn, actor: &Actor) -> AppResult<Organization> {
 }
 
 /// The caller's organisation, with its contact and, when rejected, why.
+/// The caller's organisation, to change: only its owner may (members see it).
+fn owned_org(conn: &mut DbConn, actor: &Actor) -> AppResult<Organization> {
+    let org = own_org(conn, actor)?;
+    if !super::members::is_owner(conn, actor)? {
+        return Err(actor.refuse(
+            "only the organisation's owner (the account that registered it) may change its \
+             details or submit it again / 只有机构负责人（注册机构的账号）可以修改机构资料或重新提交认证",
+        ));
+    }
+    Ok(org)
+}
+
 pub fn mine(conn: &mut DbConn, actor: &Actor) -> AppResult<OrganizationView> {
     let org = own_org(conn, actor)?;
     organization_view(conn, org.id, true)
@@ -116,7 +128,7 @@ pub fn update(
     patch: AppResult<OrgPatch>,
     now: DateTime<Utc>,
 ) -> AppResult<OrganizationView> {
-    let org = own_org(conn, actor)?;
+    let org = owned_org(conn, actor)?;
     let patch = patch?;
     let status = OrgStatus::from_db(&org.status);
     if status == OrgStatus::Verified && patch.changes_identity(&org) {
@@ -231,7 +243,7 @@ pub fn resubmit(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> AppResult<OrganizationView> {
-    let org = own_org(conn, actor)?;
+    let org = owned_org(conn, actor)?;
     if OrgStatus::from_db(&org.status) != OrgStatus::Rejected {
         return Err(AppError::conflict(
             "只有认证未通过的机构可以重新提交认证",

@@ -322,3 +322,63 @@ async fn invitations_are_bounded_checked_and_expire() {
     assert_eq!(s, StatusCode::CREATED, "{joined}");
     assert_eq!(joined["user"]["role"], "provider");
 }
+
+#[tokio::test]
+async fn only_the_owner_changes_the_organisation_profile() {
+    let app = TestApp::spawn().await;
+    let admin = app.platform_admin().await;
+    let (owner, _) = app.verified_sme(&admin, 1).await;
+    let colleague = format!("colleague{}@example.cn", unique());
+    let (s, inv) = app
+        .post(
+            "/api/v1/organizations/me/invitations",
+            Some(&owner),
+            json!({"email": colleague}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{inv}");
+    let (s, joined) = accept(&app, &invitation_token(&app, &colleague), "王芳").await;
+    assert_eq!(s, StatusCode::CREATED, "{joined}");
+    let member = joined["token"].as_str().unwrap().to_string();
+
+    // A member reads the profile but changes nothing, in words that say who can.
+    let (s, before) = app.get("/api/v1/organizations/me", Some(&member)).await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    let (s, b) = app
+        .patch(
+            "/api/v1/organizations/me",
+            Some(&member),
+            json!({"employees": 81}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("机构负责人"),
+        "{b}"
+    );
+    let (_, after) = app.get("/api/v1/organizations/me", Some(&owner)).await;
+    assert_eq!(after["employees"], before["employees"]);
+    let mut page = crate::pages::Page::new(&app);
+    page.use_token(&member);
+    let p = page.get("/organization").await;
+    assert!(p.body.contains("只有机构负责人"), "{}", p.body);
+    assert!(!p.body.contains("action=\"/organization\""), "{}", p.body);
+
+    // The owner can.
+    let (s, b) = app
+        .patch(
+            "/api/v1/organizations/me",
+            Some(&owner),
+            json!({"employees": 81}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["employees"], 81);
+    let mut page = crate::pages::Page::new(&app);
+    page.use_token(&owner);
+    let p = page.get("/organization").await;
+    assert!(p.body.contains("action=\"/organization\""), "{}", p.body);
+}

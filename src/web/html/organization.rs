@@ -28,6 +28,8 @@ struct OrgPage {
     o: OrganizationView,
     f: FormState,
     parks: Vec<ParkView>,
+    /// Only the owner changes the details or submits them again; members read them.
+    owner: bool,
 }
 
 impl OrgPage {
@@ -94,8 +96,13 @@ async fn show(
     let Some(actor) = c.actor.clone() else {
         return Err(AppError::Unauthorized);
     };
-    let o = state
-        .db(move |conn| organizations::mine(conn, &actor))
+    let (o, owner) = state
+        .db(move |conn| {
+            Ok((
+                organizations::mine(conn, &actor)?,
+                crate::service::members::is_owner(conn, &actor)?,
+            ))
+        })
         .await?;
     let parks = match o.kind {
         OrgKind::Sme => all_parks(state).await?,
@@ -105,7 +112,16 @@ async fn show(
     if message.is_some() {
         f.message = message;
     }
-    render_status(status, OrgPage { c, o, f, parks })
+    render_status(
+        status,
+        OrgPage {
+            c,
+            o,
+            f,
+            parks,
+            owner,
+        },
+    )
 }
 
 async fn page(state: web::Data<AppState>, SignedIn(_, c): SignedIn) -> AppResult<HttpResponse> {
