@@ -30,10 +30,10 @@ pub async fn mine(
     patch,
     path = "/api/v1/organizations/me",
     tag = "parks",
-    summary = "Correct my organisation (audit-logged); name, credit code and park only while it is not verified",
+    summary = "Correct my organisation (its owner only; audit-logged); name, credit code and park only while it is not verified",
     request_body = super::schemas::OrgPatchBody,
     security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::OrganizationView), (status = 400), (status = 401), (status = 404), (status = 409), (status = 413), (status = 422))
+    responses((status = 200, body = crate::service::views::OrganizationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422))
 )]
 pub async fn update(
     state: web::Data<AppState>,
@@ -54,7 +54,7 @@ pub async fn update(
     tag = "parks",
     summary = "Send my organisation back for verification after it was not verified: pending again",
     security(("bearer" = [])),
-    responses((status = 200, body = crate::service::views::OrganizationView), (status = 401), (status = 404), (status = 409))
+    responses((status = 200, body = crate::service::views::OrganizationView), (status = 401), (status = 403), (status = 404), (status = 409))
 )]
 pub async fn resubmit(
     state: web::Data<AppState>,
