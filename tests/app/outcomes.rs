@@ -208,6 +208,9 @@ async fn a_need_met_in_full_asks_its_owner_whether_to_close_it() {
     assert!(page.contains("部分达成"), "{page}");
     assert!(page.contains("放款 300 万元（申请 500 万元）"), "{page}");
     assert!(page.contains("待对方确认"), "{page}");
+    // The match's badge says partial too, not 对接成功.
+    assert!(page.contains("\">部分达成</span>"), "{page}");
+    assert!(!page.contains("对接成功"), "{page}");
     assert!(!page.contains("需求已经满足了吗"), "{page}");
     // Corrected to the full amount: the owner is asked whether to close the need.
     let (s, _) = post(

@@ -510,6 +510,14 @@ impl PostingPage {
         }
     }
 
+    /// The match's badge: its status, but a partial outcome says so (not 对接成功).
+    fn badge(&self, m: &MatchView) -> &'static str {
+        match &m.outcome {
+            Some(o) if o.result == OutcomeGrade::Partial => o.result.label(self.c.lang),
+            _ => m.status.label(self.c.lang),
+        }
+    }
+
     fn reported_by_me(&self, m: &MatchView) -> bool {
         m.outcome
             .as_ref()
