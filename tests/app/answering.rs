@@ -173,3 +173,48 @@ async fn a_company_not_yet_verified_is_told_who_verifies_it_instead_of_a_form() 
     );
     assert!(!shown.body.contains(&format!("/offers/{offer}/answer")));
 }
+
+#[tokio::test]
+async fn answering_a_posting_whose_owner_already_said_yes_says_both_are_connected() {
+    let app = TestApp::spawn().await;
+    let admin = app.platform_admin().await;
+    let (sme, _) = app.verified_sme(&admin, PARK).await;
+    let need = app.published(&sme, &admin, "need", financing_need()).await;
+    let (prov, _) = app.verified_provider(&admin).await;
+    let offer = app
+        .published(&prov, &admin, "offer", financing_offer())
+        .await;
+    app.drain_matching().await;
+    // The SME said yes to the match the matcher made.
+    let (s, list) = app
+        .get(&format!("/api/v1/needs/{need}/matches"), Some(&sme))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let m = list["items"][0]["id"].as_i64().unwrap();
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/matches/{m}/interest"),
+            Some(&sme),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
+    // The provider answers the need from its page with that offer: both are connected now.
+    let mut page = Page::new(&app);
+    page.use_token(&prov);
+    let a = page
+        .submit(
+            &format!("/needs/{need}"),
+            &format!("/needs/{need}/answer"),
+            &[("offer_id", &offer.to_string())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let shown = page.get(&a.location()).await;
+    assert!(
+        shown.body.contains("已对接：双方都有合作意向"),
+        "{}",
+        shown.body
+    );
+}

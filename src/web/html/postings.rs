@@ -450,7 +450,13 @@ async fn answer(
         PostingKind::Need => posting_url(PostingKind::Offer, m.offer_id),
         PostingKind::Offer => posting_url(PostingKind::Need, m.need_id),
     };
-    Ok(see_other(&own, Some("interest")))
+    // Answering a posting whose owner already said yes connects both: say so.
+    let notice = if m.status == MatchStatus::Connected {
+        "connected"
+    } else {
+        "interest"
+    };
+    Ok(see_other(&own, Some(notice)))
 }
 
 /// `interest`, `decline` and `outcome` on a match, from either side's posting page.
