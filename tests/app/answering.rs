@@ -211,7 +211,7 @@ async fn answering_a_posting_whose_owner_already_said_yes_says_both_are_connecte
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-    let shown = page.get(&a.location()).await;
+    let shown = page.get(a.location()).await;
     assert!(
         shown.body.contains("已对接：双方都有合作意向"),
         "{}",
