@@ -23,7 +23,7 @@ use crate::notify::mail::PostingMail;
 use crate::notify::Mail;
 use crate::search::labelled::{self, QUERIES};
 use crate::search::paraphrases::{Kind, PARAPHRASES};
-use crate::search::query::{self, SearchParams, Sort};
+use crate::search::query;
 use crate::search::{indexer, SearchIndex};
 use crate::state::Clock;
 
@@ -77,22 +77,6 @@ pub(crate) fn cpu_model() -> String {
 struct Quality {
     recall: f64,
     mrr: f64,
-}
-
-fn params(q: &str, kind: Option<&str>) -> SearchParams {
-    SearchParams {
-        q: q.to_string(),
-        kind: kind.and_then(|k| crate::domain::PostingKind::parse(k).ok()),
-        category: None,
-        city: None,
-        park_id: None,
-        industry: None,
-        amount_yuan: None,
-        sort: Some(Sort::Relevance),
-        page: 1,
-        per_page: 10,
-        needs: crate::auth::NeedAudience::All,
-    }
 }
 
 /// What `LIKE` finds: every whitespace-separated word in the title or the description, newest
@@ -222,7 +206,7 @@ pub fn search(
     let mut exact_misses: Vec<String> = Vec::new();
     for l in QUERIES {
         let relevant = labelled::relevant_ids(&mut conn, l)?;
-        let p = params(l.q, l.kind);
+        let p = l.params();
         let hits: Vec<i64> = query::search(&index, &p)?
             .items
             .iter()
@@ -279,7 +263,7 @@ pub fn search(
     for para in PARAPHRASES {
         let l = &para.query;
         let relevant = labelled::relevant_ids(&mut conn, l)?;
-        let p = params(l.q, l.kind);
+        let p = l.params();
         let answer = query::evaluate(&index, &p)?;
         let hits: Vec<i64> = answer.items.iter().map(|h| h.id).collect();
         let q = Quality {

@@ -8,6 +8,7 @@
 
 use diesel::prelude::*;
 
+use super::query::{SearchParams, Sort};
 use crate::db::schema::postings;
 use crate::db::DbConn;
 
@@ -70,6 +71,28 @@ pub const QUERIES: &[Labelled] = &[
     l("担保", None, &["担保", "园保贷"]),
     l("500万 设备贷款", NEED, &["设备"]),
 ];
+
+impl Labelled {
+    /// The search this query stands for: its words (and type) by relevance, the first ten, every
+    /// need visible (quality is judged over the whole index).
+    pub fn params(&self) -> SearchParams {
+        SearchParams {
+            q: self.q.to_string(),
+            kind: self
+                .kind
+                .and_then(|k| crate::domain::PostingKind::parse(k).ok()),
+            category: None,
+            city: None,
+            park_id: None,
+            industry: None,
+            amount_yuan: None,
+            sort: Some(Sort::Relevance),
+            page: 1,
+            per_page: 10,
+            needs: crate::auth::NeedAudience::All,
+        }
+    }
+}
 
 /// The relevant posting ids of a labelled query, from the database.
 pub fn relevant_ids(conn: &mut DbConn, q: &Labelled) -> QueryResult<Vec<i64>> {

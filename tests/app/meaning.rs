@@ -621,7 +621,7 @@ async fn hits_show_salaries_headcount_format_and_fee_and_twins_once() {
 async fn the_paraphrase_set_reaches_its_targets_on_demo_data() {
     use parkbridge::search::labelled;
     use parkbridge::search::paraphrases::{Kind, PARAPHRASES};
-    use parkbridge::search::query::{self as q, SearchParams, Sort};
+    use parkbridge::search::query as q;
     let app = TestApp::spawn().await;
     {
         let mut conn = app.state.pool.get().unwrap();
@@ -637,21 +637,7 @@ async fn the_paraphrase_set_reaches_its_targets_on_demo_data() {
         if relevant.is_empty() {
             continue;
         }
-        let params = SearchParams {
-            q: l.q.to_string(),
-            kind: l
-                .kind
-                .and_then(|k| parkbridge::domain::PostingKind::parse(k).ok()),
-            category: None,
-            city: None,
-            park_id: None,
-            industry: None,
-            amount_yuan: None,
-            sort: Some(Sort::Relevance),
-            page: 1,
-            per_page: 10,
-            needs: parkbridge::auth::NeedAudience::All,
-        };
+        let params = l.params();
         let hits: Vec<i64> = q::search(&app.state.search, &params)
             .unwrap()
             .items

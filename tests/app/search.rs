@@ -597,7 +597,7 @@ async fn a_restarted_server_catches_up_with_changes_it_missed() {
 #[tokio::test]
 async fn the_labelled_query_set_reaches_its_recall_and_mrr_on_demo_data() {
     use parkbridge::search::labelled::{self, QUERIES};
-    use parkbridge::search::query::{self as q, SearchParams, Sort};
+    use parkbridge::search::query as q;
     let app = TestApp::spawn().await;
     {
         let mut conn = app.state.pool.get().unwrap();
@@ -613,21 +613,7 @@ async fn the_labelled_query_set_reaches_its_recall_and_mrr_on_demo_data() {
             report.push(format!("{:<16} (no relevant postings in this data)", l.q));
             continue;
         }
-        let params = SearchParams {
-            q: l.q.to_string(),
-            kind: l
-                .kind
-                .and_then(|k| parkbridge::domain::PostingKind::parse(k).ok()),
-            category: None,
-            city: None,
-            park_id: None,
-            industry: None,
-            amount_yuan: None,
-            sort: Some(Sort::Relevance),
-            page: 1,
-            per_page: 10,
-            needs: parkbridge::auth::NeedAudience::All,
-        };
+        let params = l.params();
         let hits: Vec<i64> = q::search(&app.state.search, &params)
             .unwrap()
             .items
