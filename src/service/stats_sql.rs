@@ -315,24 +315,8 @@ pub fn compute(conn: &mut DbConn, r: Range, now: NaiveDateTime, sla_days: i64) -
                 park_sql("n.park_id")
             )
         },
-        &with_park(vec![
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-            P::Ts(from),
-            P::Ts(to),
-        ]),
+        // The range of each CASE: matches, connected, the three sums and the three confirmed.
+        &with_park((0..8).flat_map(|_| [P::Ts(from), P::Ts(to)]).collect()),
     )?;
     let cutoff = now - Duration::days(sla_days);
     let pickups: Vec<Pickup> = load(
